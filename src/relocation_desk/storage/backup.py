@@ -1,0 +1,253 @@
+"""Backups of SQLite project databases, and restoring one.
+
+Backups use SQLite's online backup API, so they can be made while the program runs: the
+copy is the last committed state, whatever a window is in the middle of. Each backup is one
+self-contained file (rollback-journal mode, no ``-wal`` beside it) in ``backups/`` next to
+the database, named ``<stem>-<UTC time>[-<label>].sqlite``; it appears under its final name
+only once complete. PostgreSQL (HQ) is backed up with the server's own tools (pg_dump).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from sqlalchemy import Engine
+
+from ..i18n import _
+from .engine import APPLICATION_ID, SQLITE_HEADER
+from .errors import BackupInvalid, StorageError, translate_dbapi_error
+
+if TYPE_CHECKING:
+    from .db import Database
+
+BACKUP_DIR_NAME = "backups"
+AUTO_BACKUPS_KEPT = 10
+_STAMP = "%Y%m%dT%H%M%SZ"
+
+
+def backup_dir(database_path: Path) -> Path:
+    return database_path.parent / BACKUP_DIR_NAME
+
+
+def backup_database(db: Database, dest: Path | None = None, *, keep: int | None = None) -> Path:
+    """Copy the committed state of ``db`` to ``dest`` (default: a new file in ``backups/``).
+
+    ``keep`` prunes the default folder to that many plain (unlabelled) backups.
+    """
+    if db.path is None:
+        raise StorageError(
+            _("服务器上的数据库（PostgreSQL）请由管理员用 pg_dump 备份，本程序不直接备份")
+        )
+    return make_backup(db.engine, db.path, dest=dest, keep=keep)
+
+
+def make_backup(
+    engine: Engine,
+    database_path: Path,
+    *,
+    dest: Path | None = None,
+    label: str = "",
+    keep: int | None = None,
+) -> Path:
+    if dest is None:
+        dest = _new_backup_name(database_path, label)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        raw = engine.raw_connection()
+        try:
+            source = raw.driver_connection
+            assert isinstance(source, sqlite3.Connection)
+            _copy(source, partial)
+        finally:
+            raw.close()
+        os.replace(partial, dest)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        _reraise(exc, dest)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if keep is not None and dest.parent == backup_dir(database_path):
+        prune_backups(database_path, label, keep)
+    return dest
+
+
+def _copy(source: sqlite3.Connection, dest: Path) -> None:
+    target = sqlite3.connect(dest)
+    try:
+        source.backup(target)
+        # The copy inherits WAL mode from the source; a backup is better as one plain file.
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+
+
+def _new_backup_name(database_path: Path, label: str) -> Path:
+    folder = backup_dir(database_path)
+    stamp = datetime.now(UTC).strftime(_STAMP)
+    suffix = f"-{label}" if label else ""
+    dest = folder / f"{database_path.stem}-{stamp}{suffix}.sqlite"
+    n = 1
+    while dest.exists():  # two backups within a second
+        n += 1
+        dest = folder / f"{database_path.stem}-{stamp}{suffix}.{n}.sqlite"
+    return dest
+
+
+def _backups(database_path: Path) -> list[tuple[datetime, str, Path]]:
+    """(time, label, path) of the backups of ``database_path`` in its backup folder."""
+    pattern = re.compile(
+        re.escape(database_path.stem) + r"-(\d{8}T\d{6}Z)(?:-([^.]+))?(?:\.\d+)?\.sqlite"
+    )
+    found = []
+    folder = backup_dir(database_path)
+    for p in folder.iterdir() if folder.is_dir() else ():
+        m = pattern.fullmatch(p.name)
+        if m:
+            when = datetime.strptime(m[1], _STAMP).replace(tzinfo=UTC)
+            found.append((when, m[2] or "", p))
+    return found
+
+
+def prune_backups(database_path: Path, label: str, keep: int) -> None:
+    """Delete all but the newest ``keep`` backups of this kind ("before-…" counts as one)."""
+    kind = label.split("-", 1)[0]
+    same = [b for b in _backups(database_path) if b[1].split("-", 1)[0] == kind]
+    same.sort(key=lambda b: (b[0], b[2].stat().st_mtime_ns))
+    for _when, _label, path in same[: max(0, len(same) - keep)]:
+        path.unlink(missing_ok=True)
+
+
+def list_backups(db: Database) -> list[Path]:
+    """The backups in the database's backup folder, newest first."""
+    if db.path is None:
+        return []
+    found = _backups(db.path)
+    found.sort(key=lambda b: (b[0], b[2].stat().st_mtime_ns), reverse=True)
+    return [b[2] for b in found]
+
+
+def last_backup_time(db: Database) -> datetime | None:
+    """When the newest backup in the database's backup folder was made (UTC), if any."""
+    if db.path is None:
+        return None
+    return max((b[0] for b in _backups(db.path)), default=None)
+
+
+# --- Restore ---------------------------------------------------------------------------------
+
+
+def verify_backup(backup: Path) -> None:
+    """Raise ``BackupInvalid`` unless ``backup`` is an intact Relocation Desk database."""
+
+    def invalid(reason: str) -> BackupInvalid:
+        return BackupInvalid(
+            _("备份文件 {path} 不能用于恢复：{reason}。请选择其他备份", path=backup, reason=reason),
+            path=backup,
+        )
+
+    try:
+        with backup.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise invalid(_("无法读取文件")) from exc
+    if header != SQLITE_HEADER:
+        raise invalid(_("不是数据库文件"))
+    try:
+        conn = sqlite3.connect(backup.absolute().as_uri() + "?mode=ro", uri=True)
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            has_version = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise invalid(_("文件已损坏")) from exc
+    if result != ["ok"]:
+        raise invalid(_("文件已损坏"))
+    if app_id != APPLICATION_ID or not has_version:
+        raise invalid(_("不是本程序的项目数据库"))
+
+
+def restore_database(backup: Path, target: Path) -> Path | None:
+    """Replace the database at ``target`` with the verified ``backup``.
+
+    Close every ``Database`` open on ``target`` first. The current ``target`` is itself
+    backed up first (label ``before-restore``); that backup's path is returned.
+    """
+    verify_backup(backup)
+    safety = None
+    if target.exists() and target.stat().st_size > 0:
+        safety = _new_backup_name(target, "before-restore")
+        safety.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            src = sqlite3.connect(target.absolute().as_uri() + "?mode=ro", uri=True)
+            try:
+                _copy(src, safety)
+            finally:
+                src.close()
+        except sqlite3.DatabaseError as exc:
+            safety.unlink(missing_ok=True)
+            if translate_dbapi_error(exc) is not None:  # locked, disk full: stop here
+                _reraise(exc, target)
+            safety = None  # the database being replaced is damaged (why one restores)
+    restore_file(backup, target)
+    return safety
+
+
+def restore_file(backup: Path, target: Path) -> None:
+    """Copy ``backup`` over ``target``: page by page through SQLite, which takes the locks
+    other connections respect; or, when ``target`` is too damaged to open, by replacing it."""
+    try:
+        source = sqlite3.connect(backup.absolute().as_uri() + "?mode=ro", uri=True)
+        try:
+            try:
+                _copy_into(source, target)
+            except sqlite3.DatabaseError as exc:
+                if translate_dbapi_error(exc) is not None:
+                    raise
+                _replace_damaged(source, target)
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        _reraise(exc, target)
+
+
+def _copy_into(source: sqlite3.Connection, target: Path) -> None:
+    dest = sqlite3.connect(target, timeout=5.0)
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = WAL")
+        if dest.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError(f"{target} is damaged after restoring")
+    finally:
+        dest.close()
+
+
+def _replace_damaged(source: sqlite3.Connection, target: Path) -> None:
+    fresh = target.with_name(target.name + ".restoring")
+    fresh.unlink(missing_ok=True)
+    try:
+        _copy(source, fresh)
+        # A WAL left by the damaged file must not be replayed onto the restored one.
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        os.replace(fresh, target)
+    finally:
+        fresh.unlink(missing_ok=True)
+
+
+def _reraise(exc: sqlite3.Error, path: Path) -> NoReturn:
+    error = translate_dbapi_error(exc, path)
+    if error is None:
+        raise exc
+    raise error from exc
