@@ -1,0 +1,42 @@
+"""``relocation-desk info``: what is in a database file (project, schema version, counts)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..i18n import _
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "info",
+        help=_("显示数据库概况"),
+        description=_(
+            "显示数据库中的项目、数据库版本、各类记录数和最近一次备份时间。不修改数据库。"
+        ),
+    )
+    p.add_argument("--db", required=True, help=_("数据库文件路径或 PostgreSQL 连接地址"))
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..services.project_info import read_project_info
+    from ..storage.db import open_database
+
+    target = args.db if "://" in args.db else Path(args.db)
+    db = open_database(target, migrate=False)
+    try:
+        info = read_project_info(db)
+    finally:
+        db.close()
+    print(_("项目：{name}（{code}）", name=info.project_name, code=info.project_code))
+    print(_("数据库：{target}", target=info.location))
+    print(_("数据库版本：{rev}", rev=info.schema_revision))
+    for label, count in info.counts:
+        print(f"  {label}: {count:,}")
+    if info.last_backup is not None:
+        print(_("最近备份：{at}", at=info.last_backup.astimezone().strftime("%Y-%m-%d %H:%M")))
+    else:
+        print(_("最近备份：无"))
+    return 0

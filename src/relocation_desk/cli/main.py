@@ -1,0 +1,123 @@
+"""The ``relocation-desk`` command: the GUI when run bare, and one sub-command per use case.
+
+Bad input never ends in a traceback: user and environment errors print one clear line to
+stderr and exit non-zero (1), usage errors exit 2 as argparse does. Later features add a
+module to ``COMMANDS``; each module has ``register(subparsers)`` that sets ``func``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from .. import __version__
+from ..i18n import _, set_language
+from . import cmd_backup, cmd_demo, cmd_gui, cmd_info
+
+COMMANDS: tuple[ModuleType, ...] = (cmd_gui, cmd_demo, cmd_info, cmd_backup)
+
+log = logging.getLogger(__name__)
+
+
+class CliError(Exception):
+    """A user or environment error: its message is shown as one line."""
+
+
+# argparse's own words (usage, options, errors), in Chinese when the interface is Chinese.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示程序版本并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个参数值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+}
+
+
+def _localise_argparse() -> None:
+    from ..i18n import language
+
+    if language() == "zh_CN":
+        argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _localise_argparse()
+    parser = argparse.ArgumentParser(
+        prog="relocation-desk",
+        description=_(
+            "征收补偿工作台：房屋征收与补偿的离线工作软件。不带子命令运行时打开图形界面。"
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--lang",
+        choices=("zh_CN", "en"),
+        help=_("界面语言（默认 zh_CN，也可用环境变量 RELOCATION_DESK_LANG 设置）"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("子命令"))
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def _pre_set_language(argv: Sequence[str]) -> None:
+    # The help text itself must be in the chosen language, so look before parsing.
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh_CN", "en"):
+            set_language(argv[i + 1])
+        elif arg.startswith("--lang=") and arg.split("=", 1)[1] in ("zh_CN", "en"):
+            set_language(arg.split("=", 1)[1])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _pre_set_language(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*argv, "gui"])
+    try:
+        result: int = args.func(args)
+        return result
+    except KeyboardInterrupt:
+        print(_("已取消。"), file=sys.stderr)
+        return 130
+    except Exception as exc:
+        message = user_message(exc)
+        if message is None:
+            raise  # a bug: keep the traceback
+        print(_("错误：{message}", message=message), file=sys.stderr)
+        return 1
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The one-line message for a user or environment error, or None for a bug."""
+    from ..storage.errors import StorageError
+
+    if isinstance(exc, CliError):
+        return str(exc)
+    if isinstance(exc, StorageError):
+        return exc.message
+    if isinstance(exc, FileNotFoundError):
+        return _("找不到文件：{path}", path=exc.filename)
+    if isinstance(exc, PermissionError):
+        return _("没有权限访问：{path}；请检查文件权限或换一个位置。", path=exc.filename)
+    if isinstance(exc, IsADirectoryError):
+        return _("这是一个文件夹，不是文件：{path}", path=exc.filename)
+    if isinstance(exc, OSError) and exc.errno == 28:
+        return _("磁盘空间不足，操作未完成；请清理磁盘后重试。已保存的数据没有丢失。")
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
