@@ -33,10 +33,14 @@ def household_search_text(code: str, persons: Iterable[SearchPerson]) -> str:
         if p.id_number:
             fields.append(p.id_number.lower())
         if p.phone:
-            fields.append(p.phone.replace("-", ""))
+            fields.append(p.phone.lower())
     return SEP.join(f for f in fields if f)
 
 
+# Full-width ASCII (ＡＢＣ１２３－) as typed with a Chinese input method → ASCII.
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+
+
 def normalize_query(text: str) -> str:
-    """What the user typed, as it is matched: trimmed, lower-case, no inner spaces or dashes."""
-    return "".join(text.split()).replace("-", "").lower()
+    """What the user typed, as it is matched: no spaces, ASCII for full-width, lower-case."""
+    return "".join(text.split()).translate(_FULL_WIDTH).lower()
