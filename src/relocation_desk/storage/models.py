@@ -196,7 +196,7 @@ class StoredFile(IdMixin, Base):
 
     __tablename__ = "stored_file"
     household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("household.id"), index=True)
-    structure_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("structure.id"))
+    structure_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("structure.id"), index=True)
     notice_round_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("notice_round.id"))
     objection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("objection.id"))
     approval_request_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("approval_request.id"))
@@ -214,7 +214,7 @@ class DataFlag(IdMixin, Base):
 
     __tablename__ = "data_flag"
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
-    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), index=True)
     field: Mapped[str] = mapped_column(Code)
     original_text: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)

@@ -694,6 +694,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_flag")),
     )
     op.create_index(op.f("ix_data_flag_household_id"), "data_flag", ["household_id"], unique=False)
+    # Deleting a member checks data_flag.person_id: an index keeps that from scanning.
+    op.create_index(op.f("ix_data_flag_person_id"), "data_flag", ["person_id"], unique=False)
     op.create_table(
         "objection",
         sa.Column("household_id", sa.Uuid(), nullable=False),
@@ -796,6 +798,10 @@ def upgrade() -> None:
         op.f("ix_stored_file_household_id"), "stored_file", ["household_id"], unique=False
     )
     op.create_index(op.f("ix_stored_file_sha256"), "stored_file", ["sha256"], unique=False)
+    # Deleting a structure checks stored_file.structure_id: an index keeps that from scanning.
+    op.create_index(
+        op.f("ix_stored_file_structure_id"), "stored_file", ["structure_id"], unique=False
+    )
 
 
 def downgrade() -> None:
