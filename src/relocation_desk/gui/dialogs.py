@@ -1,0 +1,118 @@
+"""Every question the GUI asks a person goes through these small functions.
+
+Tests replace them (monkeypatch) instead of fighting modal dialogs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from ..i18n import _
+
+if TYPE_CHECKING:
+    from ..services.households import OperatorRef
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.critical(parent, title, text)
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def ask_open_database(parent: QWidget | None) -> Path | None:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("打开数据库"), "", _("征收补偿数据库 (*.sqlite *.db);;所有文件 (*)")
+    )
+    return Path(path) if path else None
+
+
+def ask_operator(parent: QWidget | None, operators: list[OperatorRef]) -> OperatorRef | None:
+    """Who is working on this laptop now (remembered per database)."""
+    from ..domain.status import ROLE_LABELS, Role
+
+    labels = [
+        f"{o.name}（{o.login}，{_(ROLE_LABELS.get(Role(o.role), o.role))}）"
+        if o.role in Role._value2member_map_
+        else f"{o.name}（{o.login}）"
+        for o in operators
+    ]
+    if not labels:
+        return None
+    choice, ok = QInputDialog.getItem(
+        parent, _("选择操作员"), _("请选择现在使用本电脑的工作人员："), labels, 0, False
+    )
+    return operators[labels.index(choice)] if ok and choice in labels else None
+
+
+def ask_confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """A yes/no question; the safe answer (no) is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes = box.addButton(_("确认"), QMessageBox.ButtonRole.YesRole)
+    no = box.addButton(_("取消"), QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def ask_discard_changes(parent: QWidget | None) -> Literal["save", "discard", "cancel"]:
+    """Closing with unsaved changes: save them, throw them away, or keep editing."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("有未保存的修改"),
+        _("这户的修改还没有保存。要保存吗？"),
+        parent=parent,
+    )
+    save = box.addButton(_("保存(&S)"), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(_("不保存(&N)"), QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(_("继续编辑"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is save:
+        return "save"
+    if clicked is discard:
+        return "discard"
+    return "cancel"
+
+
+def ask_restore_draft(parent: QWidget | None) -> bool:
+    """A draft autosaved after the last save exists (the program closed before saving)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        _("恢复未保存的录入"),
+        _(
+            "上次录入这户时有修改没有保存（程序被关闭或电脑断电）。\n"
+            "要恢复上次录入的内容吗？选择“不恢复”将丢弃这些修改。"
+        ),
+        parent=parent,
+    )
+    restore = box.addButton(_("恢复(&R)"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("不恢复"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    return box.clickedButton() is restore
+
+
+def ask_files(parent: QWidget | None) -> list[Path]:
+    """Photos (or scans) to add to a household."""
+    paths, _filter = QFileDialog.getOpenFileNames(
+        parent,
+        _("添加照片"),
+        "",
+        _("图片 (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp);;所有文件 (*)"),
+    )
+    return [Path(p) for p in paths]
+
+
+def open_file(path: Path) -> bool:
+    """Open a file with the program the system uses for it (a photo viewer)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
