@@ -250,6 +250,12 @@ def test_team_member_sees_masked_ids(qtbot, db_file: Path) -> None:
     qtbot.addWidget(w)
     shown = w.table.model().index(0, 2).data()
     assert "********" in shown and len(shown) == 18
+    with sqlite3.connect(db_file) as conn:
+        team = conn.execute(
+            "select t.name from team t join operator o on o.team_id = t.id where o.login = ?",
+            (member.login,),
+        ).fetchone()[0]
+    assert member.name in w.operator_label.text() and team in w.operator_label.text()
     w2 = MainWindow(open_database(db_file), leader)
     qtbot.addWidget(w2)
     assert "*" not in w2.table.model().index(0, 2).data()

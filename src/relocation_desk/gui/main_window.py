@@ -365,9 +365,16 @@ class MainWindow(QMainWindow):
         project = self.register.project
         self.setWindowTitle(f"{project.name} — {_(APP_TITLE_ZH)}")
         self.project_label.setText(_("项目：{name}", name=project.name))
-        self.operator_label.setText(
-            _("操作员：{name}", name=self.operator.name) if self.operator else _("操作员：未选择")
-        )
+        operator = self.operator
+        if operator is None:
+            self.operator_label.setText(_("操作员：未选择"))
+        elif operator.team_id in self.register.teams:
+            team = self.register.teams[operator.team_id]
+            self.operator_label.setText(
+                _("操作员：{name}（{team}）", name=operator.name, team=team)
+            )
+        else:
+            self.operator_label.setText(_("操作员：{name}", name=operator.name))
         location = str(self.db.path) if self.db.path else self.db.url.render_as_string()
         self.file_label.setText(_("数据库：{path}", path=location))
         backup = last_backup_time(self.db)

@@ -97,6 +97,10 @@ class Register:
                     *self.groups.get(g.village_id, ()),
                     Named(g.id, g.name),
                 )
+            self.teams = {
+                r.id: r.name
+                for r in s.execute(select(m.Team.id, m.Team.name).where(m.Team.project_id == p.id))
+            }
             self.operators = tuple(
                 Named(r.id, r.name)
                 for r in s.execute(
