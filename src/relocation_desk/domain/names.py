@@ -12,8 +12,6 @@ import re
 import unicodedata
 from collections.abc import Container, Iterable
 
-from pypinyin import Style, lazy_pinyin
-
 from ..i18n import _
 from .errors import quoted
 
@@ -196,6 +194,10 @@ _READINGS: dict[str, tuple[str, str]] = {}
 def _reading(ch: str) -> tuple[str, str]:
     if ch.isspace() or ch == _MIDDLE_DOT:
         return "", ""
+    # Imported here: pypinyin's dictionaries take ~0.2 s to load, which the desk's start-up
+    # should not pay; only computing search keys (saving a household) needs them.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(ch, style=Style.NORMAL, errors="default")
     reading = syllables[0] if syllables else ch
     if reading == ch:

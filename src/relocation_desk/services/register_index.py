@@ -91,8 +91,15 @@ class RegisterIndex:
                     bindparam("pid", type_=Uuid())
                 ),
                 {"pid": project_id},
-            ).scalars()
-            self.keys: list[str] = [key_of(v) for v in ids]
+            ).all()  # fetchall: far cheaper than iterating 100,000 rows one by one
+        # SQLite gives the stored hex text itself; other drivers give UUID objects.
+        self.keys: list[str] = (
+            [r[0] for r in ids]
+            if ids and isinstance(ids[0][0], str)
+            else [key_of(r[0]) for r in ids]
+        )
+        self._columns_loaded = threading.Event()
+        self._generation = 0  # bumped by every refresh: sort orders computed before are stale
         self._loader = threading.Thread(target=self._load_columns, name="register-index")
         self._loader.daemon = True
         self._loader.start()
@@ -138,7 +145,7 @@ class RegisterIndex:
                 "updated": [r[12] for r in rows],
                 "cadre": [bool(r[13]) for r in rows],
             }
-            keys = [key_of(r[0]) for r in rows]
+            keys = [k(r[0]) for r in rows]
             with self._lock:
                 self.keys = keys
                 self._cols = cols
@@ -149,10 +156,25 @@ class RegisterIndex:
                 self._last = None
         except BaseException as exc:  # re-raised in the thread that needs the columns
             self._error = exc
+        finally:
+            self._columns_loaded.set()
+        if self._error is None:
+            self._prepare_sorts()
+
+    def _prepare_sorts(self) -> None:
+        """Compute every column's sort order ahead of the first click (background thread)."""
+        for key in SORT_KEYS:
+            with self._lock:
+                generation, done = self._generation, key in self._perms
+            if done:
+                continue
+            perm = self._compute_permutation(key)
+            with self._lock:
+                if generation == self._generation:  # no edit came in meanwhile
+                    self._perms.setdefault(key, perm)
 
     def _ready(self) -> None:
-        if self._loader.is_alive():
-            self._loader.join()
+        self._columns_loaded.wait()
         if self._error is not None:
             error, self._error = self._error, None
             raise error
@@ -178,12 +200,19 @@ class RegisterIndex:
             for name, value in zip(names, (*values, r[12], bool(r[13])), strict=True):
                 self._cols[name][i] = value
         # Any order may have changed; rows appended out of code order need re-sorting too.
-        self._perms = {}
-        self._ranks = {}
-        self._last = None
+        with self._lock:
+            self._generation += 1
+            self._perms = {}
+            self._ranks = {}
+            self._last = None
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def position(self, key: str) -> int | None:
+        """The row number of a household key (None if unknown)."""
+        self._ready()
+        return self._pos.get(key)
 
     # --- filtering and sorting ----------------------------------------------------------
     # The loops below run in C (map, compress, operator functions): a Python-level loop over
@@ -258,17 +287,24 @@ class RegisterIndex:
         return rank
 
     def _permutation(self, key: str) -> list[int]:
-        perm = self._perms.get(key)
+        with self._lock:
+            perm = self._perms.get(key)
+            generation = self._generation
         if perm is None:
-            code = self._cols["code"]
-            # Python's sort is stable: sorting code order by a key breaks ties by code.
-            base = self._perms.get("code") if self._in_code_order else None
-            if base is None:
-                base = sorted(range(len(self.keys)), key=code.__getitem__)
-                self._perms["code"] = base
-            perm = base if key == "code" else sorted(base, key=self._sort_keys(key).__getitem__)
-            self._perms[key] = perm
+            perm = self._compute_permutation(key)
+            with self._lock:
+                if generation == self._generation:
+                    self._perms[key] = perm
         return perm
+
+    def _compute_permutation(self, key: str) -> list[int]:
+        # Python's sort is stable: sorting code order by a key breaks ties by code.
+        n = len(self.keys)
+        code = self._cols["code"]
+        base = list(range(n)) if self._in_code_order else sorted(range(n), key=code.__getitem__)
+        if key == "code":
+            return base
+        return sorted(base, key=self._sort_keys(key).__getitem__)
 
     def _sort_keys(self, key: str) -> list[Any]:
         """One sort key per row, compared in C (no per-row Python function)."""
