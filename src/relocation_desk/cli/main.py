@@ -15,9 +15,15 @@ from types import ModuleType
 
 from .. import __version__
 from ..i18n import _, set_language
-from . import cmd_backup, cmd_demo, cmd_gui, cmd_info
+from . import cmd_backup, cmd_demo, cmd_gui, cmd_info, cmd_notice
 
-COMMANDS: tuple[ModuleType, ...] = (cmd_gui, cmd_demo, cmd_info, cmd_backup)
+COMMANDS: tuple[ModuleType, ...] = (
+    cmd_gui,
+    cmd_demo,
+    cmd_info,
+    cmd_backup,
+    cmd_notice,
+)
 
 log = logging.getLogger(__name__)
 

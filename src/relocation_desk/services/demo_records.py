@@ -14,8 +14,8 @@ that was posted, and the agreement points to it.
 
 from __future__ import annotations
 
-import hashlib
 import random
+import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,12 +24,21 @@ from ..domain.calculation import CalculationResult
 from ..domain.engine import compute, inputs_hash
 from ..domain.engine_rules import bonus_day, window_for
 from ..domain.household_input import HouseholdInput
-from ..domain.scheme import RateKind, Scheme, canonical_json
-from ..domain.status import STRUCTURE_LABELS, CompensationMethod, HouseholdStatus, StructureType
+from ..domain.notice import (
+    NOTICE_METHOD_LABELS,
+    AmountLine,
+    public_row,
+    snapshot_hash,
+    structure_summary,
+    verification_code,
+)
+from ..domain.scheme import RateKind, Scheme
+from ..domain.status import CompensationMethod, HouseholdStatus, NoticeKind
 from ..storage import models as m
 from . import demo_data as data
 from .demo_plan import HouseholdPlan, Layout, VillagePlan
 from .demo_writer import BulkWriter, Clock, Ids
+from .notices import hashed_rows
 
 S = HouseholdStatus
 METHOD_LABELS = {
@@ -180,23 +189,30 @@ class Records:
 
     # --- notices ----------------------------------------------------------------------------
 
-    def notice_row(self, p: HouseholdPlan, facts: CaseFacts, posted: Calc) -> None:
+    def notice_row(
+        self, p: HouseholdPlan, facts: CaseFacts, posted: Calc, method: CompensationMethod
+    ) -> None:
         """Remember the household's public figures for its village's notice round."""
         result = posted.result
-        row = {
-            "code": p.code,
-            "head_name": facts.head_name,
-            "id_number": idnumber.mask(facts.head_id) if facts.head_id else "",
-            "group": facts.group_name,
-            "member_count": facts.member_count,
-            "legal_area_dm2": facts.legal_dm2,
-            "unlicensed_area_dm2": facts.unlicensed_dm2,
-            "structures": facts.structures,
-            "categories": result.by_category(),
-            "total_fen": result.total_fen,
-            "calculation_version": posted.version_no,
-            "mark": facts.cadre_mark,
-        }
+        row = public_row(
+            kind=NoticeKind.COMPENSATION,
+            code=p.code,
+            head_name=facts.head_name,
+            masked_id=idnumber.mask(facts.head_id) if facts.head_id else "",
+            group=facts.group_name,
+            member_count=facts.member_count,
+            legal_area_dm2=facts.legal_dm2,
+            unlicensed_area_dm2=facts.unlicensed_dm2,
+            structures=facts.structures,
+            mark=facts.cadre_mark,
+            lines=[
+                AmountLine(ln.category, ln.amount_fen, ln.kind is RateKind.VULNERABLE_UPLIFT)
+                for ln in result.lines
+            ],
+            total_fen=result.total_fen,
+            status=NOTICE_METHOD_LABELS[method.value],
+            calculation_version=posted.version_no,
+        )
         self._notice_rows.setdefault(p.village, []).append((p, row))
 
     def notice_rounds(self, village: VillagePlan) -> None:
@@ -206,26 +222,32 @@ class Records:
             return
         tl, clock = self.layout.timeline, self.clock
         team = self.layout.teams[village.team]
-        numbered = [{"seq": i, **row} for i, (_p, row) in enumerate(rows, start=1)]
-        digest = hashlib.sha256(canonical_json(numbered).encode("utf-8")).hexdigest()
-        code = digest[:12].upper()
         posted_to = village.notice_to(tl)
+        header = {
+            "project_id": str(uuid.UUID(self.project_id)), "village_id": str(uuid.UUID(village.id)),
+            "group_id": None, "kind": "compensation", "round_no": 1, "previous_round_id": None,
+            "posted_from": clock.day(village.notice_from), "posted_to": clock.day(posted_to),
+            "objection_place": f"{village.name}村委会（{team.name}驻村办公室）",
+            "objection_until": clock.day(posted_to), "issuing_team_id": str(uuid.UUID(team.id)),
+        }  # fmt: skip
+        numbered = [(i, p.id, "", row) for i, (p, row) in enumerate(rows, start=1)]
+        digest = snapshot_hash(header, hashed_rows(numbered))
         self.w.add(m.NoticeRound.__table__, {
             "id": village.round_id, "project_id": self.project_id, "village_id": village.id,
-            "group_id": None, "scope_key": village.id, "kind": "compensation", "round_no": 1,
+            "group_id": None, "scope_key": str(uuid.UUID(village.id)), "kind": "compensation", "round_no": 1,
             "previous_round_id": None, "posted_from": clock.day(village.notice_from),
             "posted_to": clock.day(posted_to),
             "objection_place": f"{village.name}村委会（{team.name}驻村办公室）",
             "objection_until": clock.day(posted_to), "issuing_team_id": team.id,
-            "snapshot_hash": digest, "verification_code": f"{code[:4]}-{code[4:8]}-{code[8:]}",
+            "snapshot_hash": digest, "verification_code": verification_code(digest),
             "created_at": clock.at(village.notice_from - 1, 16 * 60),
             "created_by": self.layout.operators[team.leader].id, "print_count": 1,
         })  # fmt: skip
         table = m.NoticeRow.__table__
-        for (p, _row), row in zip(rows, numbered, strict=True):
+        for (p, _row), (seq, _hid, _mark, row) in zip(rows, numbered, strict=True):
             self.w.add(table, {
                 "id": self.ids.new(), "round_id": village.round_id, "household_id": p.id,
-                "seq": row["seq"], "change_mark": "", "data": row,
+                "seq": seq, "change_mark": "", "data": row,
             })  # fmt: skip
             self._objection(p, village)
 
@@ -392,17 +414,6 @@ class Records:
 
 def _amounts(result: CalculationResult) -> tuple[tuple[str, int], ...]:
     return tuple((line.item_code, line.amount_fen) for line in result.lines)
-
-
-def structure_summary(buildings: list[tuple[str, int, int]]) -> str:
-    """``[(type, legal, unlicensed)]`` → ``"砖混 120.50㎡、简易 12.00㎡"`` (total area per type)."""
-    totals: dict[str, int] = {}
-    for kind, legal, unlicensed in buildings:
-        totals[kind] = totals.get(kind, 0) + legal + unlicensed
-    return "、".join(
-        f"{STRUCTURE_LABELS[StructureType(k)]} {v // 100}.{v % 100:02d}㎡"
-        for k, v in totals.items()
-    )
 
 
 __all__ = ["Calc", "CaseFacts", "Records", "S", "structure_summary"]

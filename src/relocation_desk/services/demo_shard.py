@@ -24,6 +24,7 @@ from ..domain.search import SearchPerson, household_search_text
 from ..domain.status import CompensationMethod, HouseholdStatus, StructureType
 from ..storage import models as m
 from ..storage.base import Base
+from ..storage.engine import json_dumps
 from . import demo_data as data
 from .demo_people import Member, People
 from .demo_plan import HouseholdPlan, Layout
@@ -56,7 +57,7 @@ class ShardJob:
 
 def create_scratch(path: Path) -> None:
     """An empty scratch file with every table's columns and no constraints or indexes."""
-    engine = create_engine(URL.create("sqlite", database=str(path)))
+    engine = create_engine(URL.create("sqlite", database=str(path)), json_serializer=json_dumps)
     try:
         with engine.begin() as conn:
             for table in Base.metadata.sorted_tables:
@@ -69,7 +70,7 @@ def create_scratch(path: Path) -> None:
 def run_shard(job: ShardJob, progress: Callable[[int], None] | None = None) -> int:
     """Generate the job's teams into its scratch file; returns how often the engine ran.
     ``progress(done)`` is called after each household with the count done so far."""
-    engine = create_engine(URL.create("sqlite", database=job.scratch))
+    engine = create_engine(URL.create("sqlite", database=job.scratch), json_serializer=json_dumps)
     try:
         with engine.connect() as conn:
             driver = conn.connection.driver_connection
@@ -291,7 +292,7 @@ class TeamWork:
         method = hh.compensation_method
         posted, current = records.calculations(p, hh, first)
         if p.reached(S.NOTICED):
-            records.notice_row(p, facts, posted)
+            records.notice_row(p, facts, posted, method)
         if p.signed is not None:
             agreement_id = records.agreement(p, facts, current, method)
             if p.paid is not None:

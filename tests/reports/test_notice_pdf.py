@@ -1,0 +1,67 @@
+"""The wall notice PDF read back: fonts embedded, every name and amount, page footers."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from relocation_desk.domain.money import format_fen
+from relocation_desk.domain.status import NoticeKind
+from relocation_desk.reports.notice_pdf import render_changes, render_round
+from relocation_desk.services.notices import NoticeService
+
+from ..services.notice_org import make_notice_org, set_area
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_notice_pdf_reads_back(sqlite_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    org = make_notice_org(sqlite_db, n=120)
+    svc = NoticeService(sqlite_db, org.clerk)
+    view = svc.post_or_reprint(
+        org.village, NoticeKind.COMPENSATION, posted_from=date(2026, 4, 1), objection_place="村委会"
+    )
+    out = tmp_path / "n.pdf"
+    pages = render_round(view, out)
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert "RDSansSC" in fonts and "RDMinchoExt" in fonts
+    assert all(" yes " in ln for ln in fonts.splitlines() if "+RD" in ln)  # embedded
+    text = _text(out)
+    page_texts = text.split("\f")[:pages]
+    assert pages > 1
+    for i, page in enumerate(page_texts, start=1):
+        flat_page = re.sub(r"\s+", "", page)
+        assert f"第{i}页共{pages}页" in flat_page
+        assert view.verification_code in flat_page
+    flat = re.sub(r"\s+", "", text)
+    for r in view.rows:
+        assert r.data["head_name"] in flat
+        assert format_fen(r.data["total_fen"]) in flat
+        for v in r.data["amounts"].values():
+            assert format_fen(v) in flat
+    assert not re.search(r"\d{17}[\dX]", text)
+    assert "低保" not in text and "残疾" not in text and "困难" not in text
+    # A reprint is identical, text and bytes.
+    again = svc.post_or_reprint(
+        org.village, NoticeKind.COMPENSATION, posted_from=date(2026, 4, 1), objection_place="村委会"
+    )
+    out2 = tmp_path / "n2.pdf"
+    render_round(again, out2)
+    assert again.reprint and out2.read_bytes() == out.read_bytes()
+    # A4 and the changes sheet.
+    assert render_round(view, tmp_path / "a4.pdf", paper="A4") >= pages
+    set_area(sqlite_db, org.households[0], 20000)
+    second = svc.post_or_reprint(
+        org.village, NoticeKind.COMPENSATION, posted_from=date(2026, 4, 9), objection_place="村委会"
+    )
+    render_round(second, tmp_path / "r2.pdf")
+    assert "▲变更" in _text(tmp_path / "r2.pdf")
+    render_changes(second, tmp_path / "c.pdf")
+    changes = _text(tmp_path / "c.pdf")
+    assert "100.00" in changes and "200.00" in changes and "合法面积" in changes
