@@ -15,7 +15,15 @@ from types import ModuleType
 
 from .. import __version__
 from ..i18n import _, set_language
-from . import cmd_backup, cmd_demo, cmd_gui, cmd_info, cmd_notice
+from . import (
+    cmd_backup,
+    cmd_calc,
+    cmd_demo,
+    cmd_fairness,
+    cmd_gui,
+    cmd_info,
+    cmd_notice,
+)
 
 COMMANDS: tuple[ModuleType, ...] = (
     cmd_gui,
@@ -23,6 +31,8 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_info,
     cmd_backup,
     cmd_notice,
+    cmd_calc,
+    cmd_fairness,
 )
 
 log = logging.getLogger(__name__)

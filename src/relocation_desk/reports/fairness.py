@@ -1,0 +1,134 @@
+"""The fairness report as an xlsx workbook HQ can sort and filter.
+
+Sheets: 说明, 分组统计, 异常值, 审批例外, 干部及亲属, 签约奖励. Written with openpyxl's
+write-only mode (100,000 households stay fast and small in memory); each sheet has a frozen
+header row, column widths, and numeric amounts in 元 with two decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
+
+from ..i18n import _
+from ..services.fairness import FairnessReport
+
+__all__ = ["write_fairness_xlsx"]
+
+YUAN = "#,##0.00"
+AREA = "0.00"
+DATE = "yyyy-mm-dd"
+_HEAD_FONT = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else Decimal(fen).scaleb(-2)
+
+
+def _sheet(
+    wb: Workbook, title: str, headers: Sequence[tuple[str, int, str | None]],
+    rows: Iterable[Sequence[Any]],
+) -> None:  # fmt: skip
+    ws: WriteOnlyWorksheet = wb.create_sheet(title)
+    ws.freeze_panes = "A2"
+    for k, (_h, width, _f) in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(k)].width = width
+    head = []
+    for text, _w, _f in headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        head.append(cell)
+    ws.append(head)
+    formats = [f for _h, _w, f in headers]
+    for row in rows:
+        out = []
+        for value, fmt in zip(row, formats, strict=True):
+            if isinstance(value, Decimal):
+                value = float(value)  # Excel stores doubles; shown to the cent
+            cell = WriteOnlyCell(ws, value=value)
+            if fmt:
+                cell.number_format = fmt
+            out.append(cell)
+        ws.append(out)
+
+
+def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
+    wb = Workbook(write_only=True)
+    notes = [
+        (_("项目"), report.project),
+        (_("生成日期"), report.generated.isoformat()),
+        (_("参与比较的户数"), report.households),
+        (_("分组"), _("按主体结构类型（面积最大的结构）× 合法面积档次（<80、80–150、150–250、>250㎡）")),
+        (_("比较指标"), _("每平方米合法面积的补偿总额（元/㎡）")),
+        (_("异常值"), _("低于 Q1−1.5×IQR 或高于 Q3+1.5×IQR 的户")),
+        (_("无合法面积的户"), report.no_area),
+        (_("签约期限"), report.sign_deadline.isoformat() if report.sign_deadline else ""),
+        (_("说明"), _("金额单位为元；审批例外中“决定时已签约户数”大于0的，属于早签约户签约后作出的例外，请指挥部关注。")),
+    ]  # fmt: skip
+    _sheet(wb, _("说明"), [(_("项目"), 18, None), (_("内容"), 90, None)], notes)
+    _sheet(
+        wb, _("分组统计"),
+        [(_("结构类型"), 10, None), (_("合法面积档次"), 14, None), (_("户数"), 8, "0"),
+         (_("中位数（元/㎡）"), 16, YUAN), (_("Q1（元/㎡）"), 14, YUAN),
+         (_("Q3（元/㎡）"), 14, YUAN), (_("下限（元/㎡）"), 14, YUAN),
+         (_("上限（元/㎡）"), 14, YUAN), (_("最低（元/㎡）"), 14, YUAN),
+         (_("最高（元/㎡）"), 14, YUAN), (_("异常值户数"), 12, "0")],
+        ([g.structure, g.band, g.households, g.median, g.q1, g.q3, g.low, g.high, g.minimum,
+          g.maximum, g.outliers] for g in report.groups),
+    )  # fmt: skip
+    _sheet(
+        wb, _("异常值"),
+        [(_("户号"), 12, None), (_("户主"), 10, None), (_("工作组"), 8, None),
+         (_("结构类型"), 10, None), (_("合法面积档次"), 14, None), (_("合法面积（㎡）"), 14, AREA),
+         (_("补偿总额（元）"), 16, YUAN), (_("每㎡（元）"), 14, YUAN),
+         (_("组中位数（元/㎡）"), 16, YUAN), (_("偏离"), 8, None)],
+        ([f.code, f.head_name, f.team, f.structure, f.band, Decimal(f.legal_dm2).scaleb(-2),
+          _yuan(f.total_fen), f.per_m2, g.median,
+          _("偏高") if f.per_m2 is not None and f.per_m2 > g.high else _("偏低")]
+         for f, g in report.outliers),
+    )  # fmt: skip
+    _sheet(
+        wb, _("审批例外"),
+        [(_("审批编号"), 14, None), (_("户号"), 12, None), (_("户主"), 10, None),
+         (_("项目"), 12, None), (_("核定金额（元）"), 16, YUAN), (_("申请办法"), 24, None),
+         (_("申请理由"), 36, None), (_("审批意见"), 36, None), (_("审批日期"), 12, DATE),
+         (_("决定时已签约户数"), 16, "0")],
+        ([e.number, e.code, e.head_name, e.item_code, _yuan(e.amount_fen), e.rule, e.reason,
+          e.decision, e.decided_at.date() if e.decided_at else None, e.after_signings]
+         for e in report.exceptions),
+    )  # fmt: skip
+    _sheet(
+        wb, _("干部及亲属"),
+        [(_("户号"), 12, None), (_("户主"), 10, None), (_("工作组"), 8, None),
+         (_("干部及亲属"), 36, None), (_("结构类型"), 10, None), (_("合法面积档次"), 14, None),
+         (_("补偿总额（元）"), 16, YUAN), (_("每㎡（元）"), 14, YUAN),
+         (_("组中位数（元/㎡）"), 16, YUAN), (_("签约日期"), 12, DATE),
+         (_("期限内签约"), 10, None)],
+        ([f.code, f.head_name, f.team, f.cadre_note, f.structure, f.band, _yuan(f.total_fen),
+          f.per_m2, g.median if g else None, f.signed_on,
+          "" if f.signed_on is None or report.sign_deadline is None
+          else (_("是") if f.signed_on <= report.sign_deadline else _("否"))]
+         for f, g in report.cadres),
+    )  # fmt: skip
+    _sheet(
+        wb, _("签约奖励"),
+        [(_("户号"), 12, None), (_("户主"), 10, None), (_("工作组"), 8, None),
+         (_("签约日期"), 12, DATE), (_("签约期限"), 12, DATE), (_("期限内签约"), 10, None),
+         (_("签约奖励（元）"), 16, YUAN)],
+        ([b.code, b.head_name, b.team, b.signed_on, b.deadline,
+          _("是") if b.eligible else _("否"), _yuan(b.bonus_fen)] for b in report.bonuses),
+    )  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    wb.save(tmp)
+    tmp.replace(path)
