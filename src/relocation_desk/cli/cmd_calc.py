@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
-from typing import Any
 
 from ..i18n import _
+from .common import date_arg, find_operator, open_target
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--household", metavar="CODE", help=_("户号，如 T07-0001"))
     which.add_argument("--all", action="store_true", help=_("重新核算全部已核算户"))
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=_("核算日期（默认今天）"))
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=date_arg, help=_("核算日期（默认今天）"))
     p.add_argument("--operator", metavar="LOGIN", help=_("经办人登录名"))
     p.set_defaults(func=run_calc)
     c = sub.add_parser(
@@ -35,44 +34,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.set_defaults(func=run_check)
 
 
-def _open(target: str) -> Any:
-    from ..storage.db import open_database
-
-    return open_database(target if "://" in target else Path(target))
-
-
-def _operator(db: Any, login: str | None) -> Any:
-    from ..services.households import operators
-    from .main import CliError
-
-    if login is None:
-        return None
-    for op in operators(db):
-        if op.login == login:
-            return op
-    raise CliError(_("找不到登录名为 {login} 的工作人员", login=login))
-
-
-def _as_of(text: str | None) -> date:
-    from .main import CliError
-
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CliError(_("日期 {text} 无法识别，请写成 YYYY-MM-DD", text=text)) from None
-
-
 def run_calc(args: argparse.Namespace) -> int:
     from ..domain.money import format_fen
     from ..services.calculations import CalculationError, CalculationService
-    from .main import CliError
+    from .common import CliError
 
-    as_of = _as_of(args.as_of)
-    db = _open(args.db)
+    as_of = args.as_of or date.today()
+    db = open_target(args.db)
     try:
-        svc = CalculationService(db, _operator(db, args.operator))
+        svc = CalculationService(db, find_operator(db, args.operator))
         try:
             if args.all:
 
@@ -109,11 +79,11 @@ def run_calc(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from ..services.calculations import CalculationError, CalculationService
-    from .main import CliError
+    from .common import CliError
 
-    db = _open(args.db)
+    db = open_target(args.db)
     try:
-        svc = CalculationService(db, _operator(db, args.operator))
+        svc = CalculationService(db, find_operator(db, args.operator))
         try:
             current = svc.current(svc.household_id(args.household))
             if current is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from ..i18n import _
+from .common import date_arg
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--seed", type=int, default=1, help=_("随机种子（默认 1）"))
     p.add_argument(
         "--today",
-        type=_parse_date,
+        type=date_arg,
         default=None,
         help=_("以哪一天为“今天”生成工作进度，格式 YYYY-MM-DD（默认今天）"),
     )
@@ -32,18 +32,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("日期格式不对：{text}；请写成 YYYY-MM-DD，例如 2026-03-05", text=text)
-        ) from None
-
-
 def run(args: argparse.Namespace) -> int:
     from ..services.demo import generate_demo
-    from .main import CliError
+    from .common import CliError
 
     if args.households < 1 or args.households > 1_000_000:
         raise CliError(_("农户数应在 1 到 1,000,000 之间，收到的是 {n}", n=args.households))

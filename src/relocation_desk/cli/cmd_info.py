@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..i18n import _
 
@@ -22,10 +21,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..services.project_info import read_project_info
-    from ..storage.db import open_database
+    from .common import open_target
 
-    target = args.db if "://" in args.db else Path(args.db)
-    db = open_database(target, migrate=False)
+    db = open_target(args.db, migrate=False)
     try:
         info = read_project_info(db)
     finally:

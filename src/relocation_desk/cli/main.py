@@ -24,6 +24,7 @@ from . import (
     cmd_info,
     cmd_notice,
 )
+from .common import CliError
 
 COMMANDS: tuple[ModuleType, ...] = (
     cmd_gui,
@@ -36,10 +37,6 @@ COMMANDS: tuple[ModuleType, ...] = (
 )
 
 log = logging.getLogger(__name__)
-
-
-class CliError(Exception):
-    """A user or environment error: its message is shown as one line."""
 
 
 # argparse's own words (usage, options, errors), in Chinese when the interface is Chinese.
@@ -118,10 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def user_message(exc: BaseException) -> str | None:
     """The one-line message for a user or environment error, or None for a bug."""
+    from ..services.errors import UserError
     from ..storage.errors import StorageError
 
     if isinstance(exc, CliError):
         return str(exc)
+    if isinstance(exc, UserError):
+        return exc.message
     if isinstance(exc, StorageError):
         return exc.message
     if isinstance(exc, FileNotFoundError):

@@ -19,6 +19,7 @@ from ..i18n import _
 from ..storage import models as m
 from ..storage.base import utcnow
 from ..storage.db import Database
+from .errors import UserError
 from .households import OperatorRef, project_id_of
 
 __all__ = ["ApprovalError", "ApprovalService", "ApprovalView"]
@@ -27,13 +28,8 @@ DECIDERS = {Role.HQ.value, Role.ADMIN.value}
 STATUSES = ("pending", "approved", "rejected")
 
 
-class ApprovalError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+class ApprovalError(UserError):
+    """An approval request that cannot be made or decided; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ..storage import models as m
 from ..storage.base import utcnow
 from ..storage.db import Database
 from .calc_inputs import HouseholdFacts, SchemeBook, calc_hash, read_facts, version_label
+from .errors import UserError
 from .households import OperatorRef, project_id_of
 
 __all__ = [
@@ -53,15 +54,8 @@ _RECALCULATE_FROM = {
 }
 
 
-class CalculationError(Exception):
+class CalculationError(UserError):
     """A calculation that cannot be made or checked; the message says why, in Chinese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

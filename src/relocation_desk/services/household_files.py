@@ -19,21 +19,15 @@ from pathlib import Path
 from ..i18n import _
 from ..paths import user_data_dir
 from ..storage.db import Database
+from .errors import UserError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 FILE_KINDS = ("photo", "scan", "document")
 _CHUNK = 1024 * 1024
 
 
-class FileProblem(Exception):
+class FileProblem(UserError):
     """A file that cannot be added; ``message`` tells the clerk why (translated)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def files_folder(db: Database) -> Path:

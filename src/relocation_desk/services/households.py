@@ -35,6 +35,7 @@ from ..fonts import covered_codepoints
 from ..i18n import _
 from ..storage import models as m
 from ..storage.db import Database
+from .errors import UserError
 from .household_choices import Choice, EditorChoices, ItemChoice, next_code, read_choices
 from .household_files import (
     FILE_KINDS,
@@ -74,27 +75,16 @@ class OperatorRef:
     team_id: uuid.UUID | None
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(UserError):
     """The form has errors (or unconfirmed CONFIRM problems); nothing was saved."""
 
     def __init__(self, problems: list[Problem], message: str) -> None:
         super().__init__(message)
         self.problems = problems
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
-class ConcurrentEdit(Exception):
+class ConcurrentEdit(UserError):
     """Someone else saved (or deleted) the household since this form was loaded."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from ..domain.status import HouseholdStatus, NoticeKind, Role
 from ..i18n import _
 from ..storage import models as m
 from ..storage.db import Database
+from .errors import UserError
 from .household_files import check_source, files_folder, store_copy
 from .households import OperatorRef, project_id_of
 from .notice_rows import CurrentRow, current_rows
@@ -53,15 +54,8 @@ KIND_TITLES = {
 DEFAULT_DAYS = 7
 
 
-class NoticeError(Exception):
+class NoticeError(UserError):
     """A user error in a notice use case (translated ``message``); nothing was written."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)
