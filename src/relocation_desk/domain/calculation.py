@@ -9,7 +9,7 @@ from decimal import Decimal
 from .errors import InputError
 from .scheme import RateKind
 
-__all__ = ["CalculationResult", "EngineError", "Line"]
+__all__ = ["CalculationResult", "EngineError", "Line", "make_line"]
 
 
 class EngineError(InputError):
@@ -37,6 +37,36 @@ class Line:
     rate_fen: int
     amount_fen: int
     explanation: str
+
+
+def make_line(
+    seq: int,
+    item_code: str,
+    item_name: str,
+    category: str,
+    kind: RateKind,
+    unit: str,
+    quantity: Decimal,
+    rate_fen: int,
+    amount_fen: int,
+    explanation: str,
+) -> Line:
+    """``Line(…)`` with the same fields, made without the frozen dataclass's ``__init__``
+    (one ``object.__setattr__`` per field); the engine makes millions of lines."""
+    line = object.__new__(Line)
+    line.__dict__.update(
+        seq=seq,
+        item_code=item_code,
+        item_name=item_name,
+        category=category,
+        kind=kind,
+        unit=unit,
+        quantity=quantity,
+        rate_fen=rate_fen,
+        amount_fen=amount_fen,
+        explanation=explanation,
+    )
+    return line
 
 
 @dataclass(frozen=True)

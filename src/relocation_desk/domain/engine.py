@@ -20,18 +20,26 @@ without a rate, a decoration grade it lacks, a swap without a resettlement item)
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import weakref
+from collections.abc import Callable
 from datetime import date
+from json.encoder import encode_basestring
+from typing import Any
 
+from .. import i18n
 from ..i18n import _
 from . import money
-from .calculation import CalculationResult, EngineError, Line
-from .engine_rules import RULES, Context, area, bonus_day, entitled_area_dm2, num, window_for
-from .household_input import HouseholdInput, household_to_dict
+from .calculation import CalculationResult, EngineError, Line, make_line
+from .engine_rules import Facts, Step, area, entitled_area_dm2, num, prepare
+from .household_input import HouseholdInput
 from .scheme import Legality, RateItem, RateKind, Scheme, canonical_json, content_hash
 from .status import STRUCTURE_LABELS, CompensationMethod, StructureType
 
 __all__ = ["CalculationResult", "EngineError", "Line", "compute", "inputs_hash"]
+
+_json_str: Callable[[str], str] = encode_basestring
 
 
 def _method_label(method: CompensationMethod) -> str:
@@ -42,51 +50,221 @@ def _method_label(method: CompensationMethod) -> str:
     }[method]
 
 
+# --- what depends only on the scheme, worked out once per scheme object ----------------------
+
+
+class _Plan:
+    """The scheme's applicable items for one compensation method and language, prepared,
+    and what :func:`_fits` needs to accept a household without the full :func:`_check`."""
+
+    __slots__ = (
+        "attachment_codes",
+        "decoration_codes",
+        "effective_date",
+        "money",
+        "priced",
+        "steps",
+        "swap_per_person_dm2",
+    )
+
+    def __init__(self, scheme: Scheme, method: CompensationMethod) -> None:
+        applicable = [item for item in scheme.items if item.applies_to(method)]
+        self.steps: list[Step] = prepare(scheme, applicable)
+        self.effective_date = scheme.effective_date
+        self.money = method is CompensationMethod.MONEY
+        found = [scheme.item(code) for code in {item.code for item in scheme.items}]
+        self.attachment_codes = frozenset(
+            it.code for it in found if it is not None and it.kind is RateKind.PER_ITEM
+        )
+        self.decoration_codes = frozenset(
+            it.code for it in found if it is not None and it.kind is RateKind.DECORATION
+        )
+        self.priced = frozenset(
+            (structure_type, legality)
+            for structure_type in StructureType
+            for legality in Legality
+            if any(_prices(item, structure_type, legality) for item in applicable)
+        )
+        swap_items = [item for item in applicable if item.kind is RateKind.RESETTLEMENT]
+        self.swap_per_person_dm2 = swap_items[0].area_per_person_dm2 if swap_items else None
+
+
+class _SchemeCache:
+    __slots__ = ("bonus_items", "plans", "ref")
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.ref = weakref.ref(scheme, functools.partial(_forget, id(scheme)))
+        self.plans: dict[tuple[CompensationMethod, str], _Plan] = {}
+        self.bonus_items = tuple(
+            (item.code, item.date_source == "vacated", item.windows)
+            for item in scheme.items
+            if item.kind is RateKind.BONUS_WINDOW
+        )
+
+
+_CACHES: dict[int, _SchemeCache] = {}
+
+
+def _forget(key: int, _ref: weakref.ref[Scheme]) -> None:
+    _CACHES.pop(key, None)
+
+
+def _cache(scheme: Scheme) -> _SchemeCache:
+    found = _CACHES.get(id(scheme))
+    if found is None or found.ref() is not scheme:
+        found = _CACHES[id(scheme)] = _SchemeCache(scheme)
+    return found
+
+
+def _plan(scheme: Scheme, method: CompensationMethod) -> _Plan:
+    plans = _cache(scheme).plans
+    key = (method, i18n.language())
+    found = plans.get(key)
+    if found is None:
+        found = plans[key] = _Plan(scheme, method)
+    return found
+
+
+def _fits(household: HouseholdInput, plan: _Plan) -> bool:
+    """True if :func:`_check` would pass (False: let it find and say what is wrong)."""
+    h = household
+    if h.signed_on is not None and h.signed_on < plan.effective_date:
+        return False
+    codes = plan.attachment_codes
+    for attachment in h.attachments:
+        if attachment.item_code not in codes:
+            return False
+    priced = plan.priced
+    for s in h.structures:
+        if s.decoration and s.decoration not in plan.decoration_codes:
+            return False
+        if s.legal_area_dm2 and (s.structure_type, Legality.LEGAL) not in priced:
+            return False
+        if s.unlicensed_area_dm2 and (s.structure_type, Legality.UNLICENSED) not in priced:
+            return False
+    if plan.money:
+        return h.resettlement_area_dm2 is None
+    if plan.swap_per_person_dm2 is None:
+        return False
+    chosen = h.resettlement_area_dm2
+    return chosen is None or chosen <= h.member_count * plan.swap_per_person_dm2
+
+
+# --- the calculation ---------------------------------------------------------------------------
+
+
 def compute(household: HouseholdInput, scheme: Scheme, *, as_of: date) -> CalculationResult:
     """Calculate ``household`` under ``scheme``; bonuses judged as described in the module
     docstring. Raises :class:`EngineError` if the data and the scheme do not fit."""
-    _check(household, scheme)
-    ctx = Context(household, scheme, as_of)
+    plan = _plan(scheme, household.compensation_method)
+    if not _fits(household, plan):
+        _check(household, scheme)
+    facts = Facts(household)
     lines: list[Line] = []
-    for item in scheme.items:
-        if not item.applies_to(household.compensation_method):
-            continue
-        draft = RULES[item.kind](item, ctx, lines)
+    total = 0
+    for step in plan.steps:
+        draft = step.rule(step, facts, lines, as_of)
         if draft is None:
             continue
+        quantity, rate_fen, amount_fen, unit, explanation = draft
         lines.append(
-            Line(
-                seq=len(lines) + 1,
-                item_code=item.code,
-                item_name=item.name,
-                category=item.category,
-                kind=item.kind,
-                unit=draft.unit,
-                quantity=draft.quantity,
-                rate_fen=draft.rate_fen,
-                amount_fen=draft.amount_fen,
-                explanation=draft.explanation,
+            make_line(
+                len(lines) + 1,
+                step.code,
+                step.name,
+                step.category,
+                step.kind,
+                unit,
+                quantity,
+                rate_fen,
+                amount_fen,
+                explanation,
             )
         )
-    total = sum(line.amount_fen for line in lines)
+        total += amount_fen
     return CalculationResult(tuple(lines), total, money.to_chinese_upper(total))
 
 
 def inputs_hash(household: HouseholdInput, scheme: Scheme, *, as_of: date) -> str:
     """SHA-256 (hex) of everything a calculation depends on: the household's data, the
     scheme's content and — for bonuses still judged by ``as_of`` — which bonus window
-    ``as_of`` falls in (not the date itself, so the hash does not go stale every day)."""
-    windows = [
-        [item.code, window_for(item, bonus_day(item, household, as_of)[0])[0]]
-        for item in scheme.items
-        if item.kind is RateKind.BONUS_WINDOW
-    ]
-    payload = {
-        "household": household_to_dict(household),
-        "scheme": content_hash(scheme),
-        "bonus_windows": windows,
-    }
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    ``as_of`` falls in (not the date itself, so the hash does not go stale every day).
+
+    The hashed text is ``canonical_json`` of ``{"household": household_to_dict(…),
+    "scheme": content_hash(…), "bonus_windows": [[code, window index], …]}``, written out
+    here directly (the same text, much faster than building the dicts)."""
+    h = household
+    windows = []
+    for code, by_vacating, item_windows in _cache(scheme).bonus_items:
+        if by_vacating:
+            day = as_of if h.vacated_on is None else h.vacated_on
+        else:
+            day = as_of if h.signed_on is None else h.signed_on
+        index = -1
+        for i, window in enumerate(item_windows):
+            if window.start <= day <= window.end:
+                index = i
+                break
+        windows.append(f"[{_json_str(code)},{index}]")
+    text = (
+        '{"bonus_windows":['
+        + ",".join(windows)
+        + '],"household":'
+        + _household_json(h)
+        + ',"scheme":'
+        + _json_str(content_hash(scheme))
+        + "}"
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _household_json(h: HouseholdInput) -> str:
+    """``canonical_json(household_to_dict(h))``, written directly."""
+    structures = sorted(
+        (s.decoration, s.legal_area_dm2, s.structure_type.value, s.unlicensed_area_dm2)
+        for s in h.structures
+    )
+    attachments = sorted((a.item_code, a.quantity_milli) for a in h.attachments)
+    j, v = _json_str, _json_value
+    return (
+        '{"attachments":['
+        + ",".join(f'{{"item_code":{j(c)},"quantity_milli":{v(q)}}}' for c, q in attachments)
+        + '],"business_area_dm2":'
+        + v(h.business_area_dm2)
+        + ',"code":'
+        + j(h.code)
+        + ',"compensation_method":'
+        + j(h.compensation_method.value)
+        + ',"member_count":'
+        + v(h.member_count)
+        + ',"resettlement_area_dm2":'
+        + v(h.resettlement_area_dm2)
+        + ',"signed_on":'
+        + (j(h.signed_on.isoformat()) if h.signed_on else "null")
+        + ',"structures":['
+        + ",".join(
+            f'{{"decoration":{j(d)},"legal_area_dm2":{v(lg)},'
+            f'"structure_type":{j(t)},"unlicensed_area_dm2":{v(ul)}}}'
+            for d, lg, t, ul in structures
+        )
+        + '],"vacated_on":'
+        + (j(h.vacated_on.isoformat()) if h.vacated_on else "null")
+        + ',"vulnerable":'
+        + v(h.vulnerable)
+        + "}"
+    )
+
+
+def _json_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return repr(value)
+    return canonical_json(value)
 
 
 def _check(household: HouseholdInput, scheme: Scheme) -> None:

@@ -1,45 +1,36 @@
-"""One function per :class:`RateKind`: household + rate item (+ earlier lines) → a draft line.
+"""One rule per :class:`RateKind`: household + rate item (+ earlier lines) → a draft line.
 
 A rule returns ``None`` when the item gives this household nothing to show (no area of that
 type, no such attachment, not vulnerable, guarantee already met). Each amount is rounded
-half-up to the fen exactly once, by :func:`money.multiply_half_up`; derived rules (percent,
-guarantee) work on the earlier lines' already-rounded amounts.
+half-up to the fen exactly once (the exact product, as :func:`money.multiply_half_up`
+rounds it); derived rules (percent, guarantee) work on the earlier lines' already-rounded
+amounts.
+
+Speed. The engine runs for every household of a project, so everything that depends only
+on the scheme version, the compensation method and the language is worked out once: a
+:class:`Step` per applicable item holds the item's fields, its parameters as typed values
+and its explanation templates already translated (:func:`prepare`). The household's areas,
+decoration areas and attachment counts are summed once per calculation (:class:`Facts`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from ..i18n import _
-from . import money
 from .calculation import Line
 from .household_input import HouseholdInput
 from .scheme import BonusWindow, Per, RateItem, RateKind, Scheme, category_label
-from .status import STRUCTURE_LABELS
+from .status import STRUCTURE_LABELS, StructureType
 
-__all__ = ["RULES", "Context", "Draft", "bonus_day", "window_for"]
-
-
-@dataclass(frozen=True)
-class Context:
-    household: HouseholdInput
-    scheme: Scheme
-    as_of: date
+__all__ = ["Draft", "Facts", "Step", "bonus_day", "prepare", "window_for"]
 
 
-@dataclass(frozen=True)
-class Draft:
-    quantity: Decimal
-    rate_fen: int
-    amount_fen: int
-    unit: str
-    explanation: str
-
-
-Rule = Callable[[RateItem, Context, Sequence[Line]], Draft | None]
+Draft = tuple[Decimal, int, int, str, str]
+"""A line before it is numbered: quantity, rate (fen), amount (fen), unit, explanation (a
+plain tuple: the engine makes millions)."""
 
 
 # --- numbers as text ---------------------------------------------------------------------
@@ -61,145 +52,429 @@ def num(value: Decimal | int) -> str:
 
 
 def yuan(fen: int) -> str:
-    return money.format_fen(fen)
+    """As :func:`money.format_fen` (``-1,234.50``), for the engine's own ints."""
+    if fen < 0:
+        whole, cents = divmod(-fen, 100)
+        return f"-{whole:,}.{cents:02d}"
+    whole, cents = divmod(fen, 100)
+    return f"{whole:,}.{cents:02d}"
 
 
-def formula(basis: str, rate_fen: int, unit: str, amount_fen: int) -> str:
-    return _(
-        "{basis} × {rate}元/{unit} = {amount}元",
-        basis=basis,
-        rate=yuan(rate_fen),
-        unit=unit,
-        amount=yuan(amount_fen),
+def area_text(dm2: int) -> str:
+    """``num(area(dm2))`` for the non-negative areas the engine sees, without Decimal."""
+    if dm2 < 0 or dm2 >= 10**26:  # beyond the default context: the Decimal way, unchanged
+        return num(area(dm2))
+    whole, part = divmod(dm2, 100)
+    return f"{whole:,}.{part:02d}"
+
+
+_COUNTED: dict[int, tuple[Decimal, str]] = {}
+
+
+def counted_text(milli: int) -> tuple[Decimal, str]:
+    """``counted(milli)`` and its text, remembered (attachment counts repeat a lot)."""
+    found = _COUNTED.get(milli)
+    if found is None:
+        value = counted(milli)
+        found = (value, num(value))
+        if len(_COUNTED) > 50_000:
+            _COUNTED.clear()
+        _COUNTED[milli] = found
+    return found
+
+
+def half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half-up (ties away from zero) to an int; the
+    denominator is positive. Equals ``money.multiply_half_up(rate, quantity)`` for
+    ``rate × quantity == numerator / denominator``."""
+    q, r = divmod(-numerator if numerator < 0 else numerator, denominator)
+    if r + r >= denominator:
+        q += 1
+    return -q if numerator < 0 else q
+
+
+# --- the household, summed once --------------------------------------------------------------
+
+
+class Facts:
+    """What the rules read from a household, summed once per calculation."""
+
+    __slots__ = (
+        "attachments",
+        "decoration",
+        "household",
+        "legal",
+        "legal_by_type",
+        "unlicensed",
+        "unlicensed_by_type",
     )
 
+    def __init__(self, household: HouseholdInput) -> None:
+        self.household = household
+        legal = unlicensed = 0
+        legal_by_type: dict[StructureType, int] = {}
+        unlicensed_by_type: dict[StructureType, int] = {}
+        decoration: dict[str, list[int]] = {}
+        for s in household.structures:
+            kind, lg, ul = s.structure_type, s.legal_area_dm2, s.unlicensed_area_dm2
+            legal += lg
+            unlicensed += ul
+            legal_by_type[kind] = legal_by_type.get(kind, 0) + lg
+            unlicensed_by_type[kind] = unlicensed_by_type.get(kind, 0) + ul
+            sums = decoration.get(s.decoration)
+            if sums is None:
+                decoration[s.decoration] = [lg, ul]
+            else:
+                sums[0] += lg
+                sums[1] += ul
+        attachments: dict[str, int] = {}
+        for a in household.attachments:
+            attachments[a.item_code] = attachments.get(a.item_code, 0) + a.quantity_milli
+        self.legal, self.unlicensed = legal, unlicensed
+        self.legal_by_type, self.unlicensed_by_type = legal_by_type, unlicensed_by_type
+        self.decoration, self.attachments = decoration, attachments
 
-def per_quantity(per: Per, household: HouseholdInput) -> tuple[Decimal, str]:
-    """The quantity a ``per`` names, and how to say it."""
-    if per is Per.HOUSEHOLD:
-        return Decimal(1), _("{n}户", n=1)
-    if per is Per.PERSON:
-        n = household.member_count
-        return Decimal(n), _("家庭人口 {n}人", n=n)
-    dm2, text = {
-        Per.LEGAL_AREA: (household.area_dm2("legal"), _("合法面积 {area}㎡")),
-        Per.UNLICENSED_AREA: (household.area_dm2("unlicensed"), _("无证面积 {area}㎡")),
-        Per.TOTAL_AREA: (household.area_dm2("all"), _("房屋总面积 {area}㎡")),
-        Per.BUSINESS_AREA: (household.business_area_dm2, _("经营面积 {area}㎡")),
-    }[per]
-    return area(dm2), text.format(area=num(area(dm2)))
+    def area_dm2(self, legality: str, structure_type: StructureType | None = None) -> int:
+        """As :meth:`HouseholdInput.area_dm2`."""
+        if structure_type is None:
+            if legality == "legal":
+                return self.legal
+            if legality == "unlicensed":
+                return self.unlicensed
+            return self.legal + self.unlicensed
+        if legality == "legal":
+            return self.legal_by_type.get(structure_type, 0)
+        if legality == "unlicensed":
+            return self.unlicensed_by_type.get(structure_type, 0)
+        return self.legal_by_type.get(structure_type, 0) + self.unlicensed_by_type.get(
+            structure_type, 0
+        )
 
 
-def _simple(item: RateItem, quantity: Decimal, basis: str) -> Draft | None:
-    if quantity == 0:
-        return None
-    amount = money.multiply_half_up(item.rate_fen, quantity)
-    return Draft(
-        quantity, item.rate_fen, amount, item.unit, formula(basis, item.rate_fen, item.unit, amount)
+# --- per language: the templates, translated once ----------------------------------------------
+
+
+class Texts:
+    """The engine's explanation templates in one language (``_`` without fields translates
+    and leaves the ``{fields}`` for ``str.format``, exactly as ``_`` with fields would)."""
+
+    def __init__(self) -> None:
+        self.formula = _("{basis} × {rate}元/{unit} = {amount}元")
+        self.household = _("{n}户", n=1)
+        self.person = _("家庭人口 {n}人")
+        self.per_area = {
+            Per.LEGAL_AREA: _("合法面积 {area}㎡"),
+            Per.UNLICENSED_AREA: _("无证面积 {area}㎡"),
+            Per.TOTAL_AREA: _("房屋总面积 {area}㎡"),
+            Per.BUSINESS_AREA: _("经营面积 {area}㎡"),
+        }
+        self.legal = _("合法")
+        self.unlicensed = _("无证")
+        self.area_basis = _("{legality}面积 {area}{unit}")
+        self.structure_area_basis = _("{structure}结构{legality}面积 {area}{unit}")
+        self.decoration_basis = _("{name} {area}{unit}")
+        self.item_basis = _("{name} {quantity}{unit}")
+        self.monthly = _("{basis} × {months}个月 × {rate}元/{unit} = {amount}元")
+        self.percent = _("{what}合计 {base}元 × {percent}% = {amount}元")
+        self.everything = _("以上各项")
+        self.vacated = _("腾房日期")
+        self.not_vacated = _("计算日期（尚未腾房）")
+        self.signed = _("签约日期")
+        self.not_signed = _("计算日期（尚未签约）")
+        self.outside = _("{source} {day} 不在奖励期（{periods}）内，此项为 0 元")
+        self.inside = _("{source} {day} 在奖励期 {start} 至 {end} 内：{formula}")
+        self.guarantee = _("保障标准 {formula}；{what}合计 {base}元，补足差额 {amount}元")
+        self.entitled = _("应安置面积 家庭人口 {n}人 × {per}㎡/人 = {area}㎡")
+        self.chosen = _("；选定安置面积 {area}㎡")
+        self.price = _("；安置房价款 {area}{unit} × {rate}元/{unit} = {price}元，从补偿款中扣除")
+        self.no_price = _("；不计价款")
+
+
+# --- one applicable item, prepared --------------------------------------------------------------
+
+Rule = Callable[["Step", Facts, Sequence[Line], date], Draft | None]
+
+
+class Step:
+    """A rate item as the engine applies it: its fields, its parameters as typed values and
+    everything about its text that does not depend on the household."""
+
+    __slots__ = (
+        "area_per_person_dm2",
+        "basis_all",
+        "basis_categories",
+        "basis_codes",
+        "basis_text",
+        "category",
+        "code",
+        "constant",
+        "date_source",
+        "item",
+        "kind",
+        "legality",
+        "legality_label",
+        "memo",
+        "months",
+        "name",
+        "per",
+        "percent",
+        "percent_ratio",
+        "percent_text",
+        "periods",
+        "rate_fen",
+        "rate_text",
+        "rule",
+        "structure_label",
+        "structure_type",
+        "texts",
+        "times",
+        "unit",
+        "what",
+        "windows",
     )
+
+    def __init__(self, item: RateItem, scheme: Scheme, texts: Texts) -> None:
+        self.item = item
+        self.texts = texts
+        self.code, self.name, self.category = item.code, item.name, item.category
+        self.kind, self.unit, self.rate_fen = item.kind, item.unit, item.rate_fen
+        self.rate_text = yuan(item.rate_fen)
+        self.rule: Rule = RULES[item.kind]
+        params = item.params
+        self.legality = str(params["legality"]) if "legality" in params else ""
+        self.structure_type = item.structure_type
+        self.per = item.per if "per" in params else None
+        self.months = item.months if "months" in params else 0
+        self.times = item.times if "times" in params else 0
+        self.date_source = item.date_source if "on" in params else ""
+        self.windows = item.windows if "windows" in params else ()
+        self.area_per_person_dm2 = item.area_per_person_dm2 if "area_per_person" in params else 0
+        self.percent = item.percent
+        self.percent_ratio = (0, 1)
+        self.percent_text = ""
+        if self.percent is not None:
+            self.percent_ratio = self.percent.scaleb(-2).as_integer_ratio()
+            self.percent_text = num(self.percent)
+        basis = item.basis
+        self.basis_all = basis.everything
+        self.basis_categories = frozenset(basis.categories)
+        self.basis_codes = frozenset(basis.codes)
+        self.what = ""
+        if self.kind in _DERIVED:
+            if basis.everything:
+                self.what = texts.everything
+            else:
+                names = [category_label(scheme, c) for c in basis.categories]
+                for code in basis.codes:
+                    named = scheme.item(code)
+                    names.append(named.name if named else code)
+                self.what = "、".join(names)
+        self.legality_label = texts.legal if self.legality == "legal" else texts.unlicensed
+        self.structure_label = (
+            "" if self.structure_type is None else _(STRUCTURE_LABELS[self.structure_type])
+        )
+        self.basis_text = (
+            texts.area_basis if self.structure_type is None else texts.structure_area_basis
+        )
+        self.periods = "、".join(
+            _("{start} 至 {end}", start=w.start.isoformat(), end=w.end.isoformat())
+            for w in self.windows
+        )
+        self.memo: dict[int, Draft] = {}  # quantity → line, for rules whose line needs no more
+        self.constant: Draft | None = None
+        if self.kind is RateKind.LUMP_SUM:
+            self.constant = _simple(
+                self,
+                Decimal(self.times),
+                self.rate_fen * self.times,
+                _("{times}次", times=self.times),
+            )
+
+
+_DERIVED = (RateKind.PERCENT, RateKind.VULNERABLE_UPLIFT, RateKind.MINIMUM_GUARANTEE)
+
+
+def prepare(scheme: Scheme, items: Sequence[RateItem]) -> list[Step]:
+    """The steps for ``items`` (the scheme's items that apply), in the current language."""
+    texts = Texts()
+    return [Step(item, scheme, texts) for item in items]
 
 
 # --- the rules -----------------------------------------------------------------------------
 
 
-def _area_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    dm2 = ctx.household.area_dm2(item.legality, item.structure_type)
+def _simple(step: Step, quantity: Decimal, exact: int, basis: str, den: int = 1) -> Draft | None:
+    """A line of ``rate × quantity``; ``exact / den`` is that product, unrounded."""
+    if quantity == 0:
+        return None
+    amount = half_up(exact, den)
+    text = step.texts.formula.format(
+        basis=basis, rate=step.rate_text, unit=step.unit, amount=yuan(amount)
+    )
+    return (quantity, step.rate_fen, amount, step.unit, text)
+
+
+def per_quantity(step: Step, per: Per, facts: Facts) -> tuple[Decimal, int, int, str]:
+    """The quantity a ``per`` names (as a Decimal and as the fraction ``numerator /
+    denominator``), and how to say it."""
+    texts = step.texts
+    if per is Per.HOUSEHOLD:
+        return Decimal(1), 1, 1, texts.household
+    if per is Per.PERSON:
+        n = facts.household.member_count
+        return Decimal(n), n, 1, texts.person.format(n=n)
+    if per is Per.LEGAL_AREA:
+        dm2 = facts.legal
+    elif per is Per.UNLICENSED_AREA:
+        dm2 = facts.unlicensed
+    elif per is Per.TOTAL_AREA:
+        dm2 = facts.legal + facts.unlicensed
+    else:
+        dm2 = facts.household.business_area_dm2
+    return area(dm2), dm2, 100, texts.per_area[per].format(area=area_text(dm2))
+
+
+def per_number(per: Per, facts: Facts) -> int:
+    """The numerator :func:`per_quantity` gives for ``per`` (its denominator is fixed)."""
+    if per is Per.HOUSEHOLD:
+        return 1
+    if per is Per.PERSON:
+        return facts.household.member_count
+    if per is Per.LEGAL_AREA:
+        return facts.legal
+    if per is Per.UNLICENSED_AREA:
+        return facts.unlicensed
+    if per is Per.TOTAL_AREA:
+        return facts.legal + facts.unlicensed
+    return facts.household.business_area_dm2
+
+
+def _area_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -> Draft | None:
+    dm2 = facts.area_dm2(step.legality, step.structure_type)
     if not dm2:  # checked first: the explanation is not built for lines that do not exist
         return None
-    qty = area(dm2)
-    legality = _("合法") if item.legality == "legal" else _("无证")
-    if item.structure_type is None:
-        basis = _("{legality}面积 {area}{unit}", legality=legality, area=num(qty), unit=item.unit)
-    else:
-        basis = _(
-            "{structure}结构{legality}面积 {area}{unit}",
-            structure=_(STRUCTURE_LABELS[item.structure_type]),
-            legality=legality,
-            area=num(qty),
-            unit=item.unit,
-        )
-    return _simple(item, qty, basis)
-
-
-def _decoration_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    dm2 = sum(
-        s.area_dm2(item.legality) for s in ctx.household.structures if s.decoration == item.code
+    basis = step.basis_text.format(
+        structure=step.structure_label,
+        legality=step.legality_label,
+        area=area_text(dm2),
+        unit=step.unit,
     )
+    return _simple(step, area(dm2), step.rate_fen * dm2, basis, 100)
+
+
+def _decoration_rule(
+    step: Step, facts: Facts, earlier: Sequence[Line], as_of: date
+) -> Draft | None:
+    sums = facts.decoration.get(step.code)
+    if sums is None:
+        return None
+    legality = step.legality
+    if legality == "legal":
+        dm2 = sums[0]
+    elif legality == "unlicensed":
+        dm2 = sums[1]
+    else:
+        dm2 = sums[0] + sums[1]
     if not dm2:
         return None
-    qty = area(dm2)
-    return _simple(
-        item, qty, _("{name} {area}{unit}", name=item.name, area=num(qty), unit=item.unit)
-    )
+    basis = step.texts.decoration_basis.format(name=step.name, area=area_text(dm2), unit=step.unit)
+    return _simple(step, area(dm2), step.rate_fen * dm2, basis, 100)
 
 
-def _per_item_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    milli = sum(a.quantity_milli for a in ctx.household.attachments if a.item_code == item.code)
+_MEMO_SIZE = 2048
+
+
+def _remember(step: Step, key: int, draft: Draft | None) -> Draft | None:
+    """Keep ``draft`` as the step's line for quantity ``key`` (rules whose line depends on
+    one quantity only: attachment counts, household size repeat across households)."""
+    if draft is not None:
+        memo = step.memo
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = draft
+    return draft
+
+
+def _per_item_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -> Draft | None:
+    milli = facts.attachments.get(step.code)
     if not milli:
         return None
-    qty = counted(milli)
-    return _simple(
-        item, qty, _("{name} {quantity}{unit}", name=item.name, quantity=num(qty), unit=item.unit)
-    )
+    found = step.memo.get(milli)
+    if found is not None:
+        return found
+    qty, text = counted_text(milli)
+    basis = step.texts.item_basis.format(name=step.name, quantity=text, unit=step.unit)
+    return _remember(step, milli, _simple(step, qty, step.rate_fen * milli, basis, 1000))
 
 
-def _per_person_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    qty, basis = per_quantity(Per.PERSON, ctx.household)
-    return _simple(item, qty, basis)
-
-
-def _monthly_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    base, basis = per_quantity(item.per, ctx.household)
-    if base == 0:
+def _per_person_rule(
+    step: Step, facts: Facts, earlier: Sequence[Line], as_of: date
+) -> Draft | None:
+    n = facts.household.member_count
+    if n == 0:
         return None
-    qty = base * item.months
-    amount = money.multiply_half_up(item.rate_fen, qty)
-    text = _(
-        "{basis} × {months}个月 × {rate}元/{unit} = {amount}元",
+    found = step.memo.get(n)
+    if found is not None:
+        return found
+    qty, n, den, basis = per_quantity(step, Per.PERSON, facts)
+    return _remember(step, n, _simple(step, qty, step.rate_fen * n, basis, den))
+
+
+def _monthly_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -> Draft | None:
+    assert step.per is not None
+    n = per_number(step.per, facts)
+    if n == 0:
+        return None
+    found = step.memo.get(n)
+    if found is not None:
+        return found
+    base, n, den, basis = per_quantity(step, step.per, facts)
+    return _remember(step, n, _monthly(step, base, n, den, basis))
+
+
+def _monthly(step: Step, base: Decimal, n: int, den: int, basis: str) -> Draft:
+    qty = base * step.months
+    amount = half_up(step.rate_fen * n * step.months, den)
+    text = step.texts.monthly.format(
         basis=basis,
-        months=item.months,
-        rate=yuan(item.rate_fen),
-        unit=item.unit,
+        months=step.months,
+        rate=step.rate_text,
+        unit=step.unit,
         amount=yuan(amount),
     )
-    return Draft(qty, item.rate_fen, amount, item.unit, text)
+    return (qty, step.rate_fen, amount, step.unit, text)
 
 
-def _lump_sum_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    return _simple(item, Decimal(item.times), _("{times}次", times=item.times))
+def _lump_sum_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -> Draft | None:
+    return step.constant
 
 
-def _basis_lines(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> tuple[int, str, bool]:
-    """Sum of the earlier lines the item's basis selects, its description, and whether any
-    line was selected."""
-    basis = item.basis
-    chosen = [line for line in earlier if basis.selects(line.category, line.item_code)]
-    if basis.everything:
-        what = _("以上各项")
-    else:
-        names = [category_label(ctx.scheme, c) for c in basis.categories]
-        for code in basis.codes:
-            named = ctx.scheme.item(code)
-            names.append(named.name if named else code)
-        what = "、".join(names)
-    return sum(line.amount_fen for line in chosen), what, bool(chosen)
+def _basis_sum(step: Step, earlier: Sequence[Line]) -> tuple[int, bool]:
+    """Sum of the earlier lines the item's basis selects, and whether any was selected."""
+    if step.basis_all:
+        return sum(line.amount_fen for line in earlier), bool(earlier)
+    categories, codes = step.basis_categories, step.basis_codes
+    total = 0
+    chosen = False
+    for line in earlier:
+        if line.category in categories or line.item_code in codes:
+            total += line.amount_fen
+            chosen = True
+    return total, chosen
 
 
-def _percent_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    percent = item.percent
+def _percent_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -> Draft | None:
+    percent = step.percent
     assert percent is not None
-    base, what, any_line = _basis_lines(item, ctx, earlier)
+    base, any_line = _basis_sum(step, earlier)
     if not any_line or base == 0:
         return None
-    amount = money.multiply_half_up(base, percent.scaleb(-2))
-    text = _(
-        "{what}合计 {base}元 × {percent}% = {amount}元",
-        what=what,
-        base=yuan(base),
-        percent=num(percent),
-        amount=yuan(amount),
+    p, q = step.percent_ratio
+    amount = half_up(base * p, q)
+    text = step.texts.percent.format(
+        what=step.what, base=yuan(base), percent=step.percent_text, amount=yuan(amount)
     )
-    return Draft(percent, base, amount, "%", text)
+    return (percent, base, amount, "%", text)
 
 
 def bonus_day(item: RateItem, household: HouseholdInput, as_of: date) -> tuple[date, str]:
@@ -221,94 +496,102 @@ def window_for(item: RateItem, day: date) -> tuple[int, BonusWindow | None]:
     return -1, None
 
 
-def _bonus_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    qty, basis = per_quantity(item.per, ctx.household)
+def _bonus_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -> Draft | None:
+    assert step.per is not None
+    qty, n, den, basis = per_quantity(step, step.per, facts)
     if qty == 0:
         return None
-    day, source = bonus_day(item, ctx.household, ctx.as_of)
-    _index, window = window_for(item, day)
-    if window is None:
-        periods = "、".join(
-            _("{start} 至 {end}", start=w.start.isoformat(), end=w.end.isoformat())
-            for w in item.windows
-        )
-        text = _(
-            "{source} {day} 不在奖励期（{periods}）内，此项为 0 元",
-            source=source,
-            day=day.isoformat(),
-            periods=periods,
-        )
-        return Draft(qty, 0, 0, item.unit, text)
-    amount = money.multiply_half_up(window.rate_fen, qty)
-    text = _(
-        "{source} {day} 在奖励期 {start} 至 {end} 内：{formula}",
+    h, texts = facts.household, step.texts
+    if step.date_source == "vacated":
+        if h.vacated_on is not None:
+            day, source = h.vacated_on, texts.vacated
+        else:
+            day, source = as_of, texts.not_vacated
+    elif h.signed_on is not None:
+        day, source = h.signed_on, texts.signed
+    else:
+        day, source = as_of, texts.not_signed
+    for window in step.windows:
+        if window.start <= day <= window.end:
+            break
+    else:
+        text = texts.outside.format(source=source, day=day.isoformat(), periods=step.periods)
+        return (qty, 0, 0, step.unit, text)
+    amount = half_up(window.rate_fen * n, den)
+    formula = texts.formula.format(
+        basis=basis, rate=yuan(window.rate_fen), unit=step.unit, amount=yuan(amount)
+    )
+    text = texts.inside.format(
         source=source,
         day=day.isoformat(),
         start=window.start.isoformat(),
         end=window.end.isoformat(),
-        formula=formula(basis, window.rate_fen, item.unit, amount),
+        formula=formula,
     )
-    return Draft(qty, window.rate_fen, amount, item.unit, text)
+    return (qty, window.rate_fen, amount, step.unit, text)
 
 
-def _vulnerable_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    if not ctx.household.vulnerable:
+def _vulnerable_rule(
+    step: Step, facts: Facts, earlier: Sequence[Line], as_of: date
+) -> Draft | None:
+    if not facts.household.vulnerable:
         return None
-    if item.percent is not None:
-        return _percent_rule(item, ctx, earlier)
-    qty, basis = per_quantity(item.per, ctx.household)
-    return _simple(item, qty, basis)
+    if step.percent is not None:
+        return _percent_rule(step, facts, earlier, as_of)
+    assert step.per is not None
+    qty, n, den, basis = per_quantity(step, step.per, facts)
+    return _simple(step, qty, step.rate_fen * n, basis, den)
 
 
-def _guarantee_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    qty, basis = per_quantity(item.per, ctx.household)
-    floor = money.multiply_half_up(item.rate_fen, qty)
-    base, what, _any = _basis_lines(item, ctx, earlier)
+def _guarantee_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -> Draft | None:
+    assert step.per is not None
+    _qty, n, den, basis = per_quantity(step, step.per, facts)
+    floor = half_up(step.rate_fen * n, den)
+    base, _any = _basis_sum(step, earlier)
     if base >= floor:
         return None
     top_up = floor - base
-    text = _(
-        "保障标准 {formula}；{what}合计 {base}元，补足差额 {amount}元",
-        formula=formula(basis, item.rate_fen, item.unit, floor),
-        what=what,
+    texts = step.texts
+    text = texts.guarantee.format(
+        formula=texts.formula.format(
+            basis=basis, rate=step.rate_text, unit=step.unit, amount=yuan(floor)
+        ),
+        what=step.what,
         base=yuan(base),
         amount=yuan(top_up),
     )
-    return Draft(Decimal(1), top_up, top_up, item.unit, text)
+    return (Decimal(1), top_up, top_up, step.unit, text)
 
 
 def entitled_area_dm2(item: RateItem, household: HouseholdInput) -> int:
     return household.member_count * item.area_per_person_dm2
 
 
-def _resettlement_rule(item: RateItem, ctx: Context, earlier: Sequence[Line]) -> Draft | None:
-    h = ctx.household
-    entitled = entitled_area_dm2(item, h)
+def _resettlement_rule(
+    step: Step, facts: Facts, earlier: Sequence[Line], as_of: date
+) -> Draft | None:
+    h, texts = facts.household, step.texts
+    entitled = h.member_count * step.area_per_person_dm2
     chosen = entitled if h.resettlement_area_dm2 is None else h.resettlement_area_dm2
     if chosen == 0:
         return None
     qty = area(chosen)
-    text = _(
-        "应安置面积 家庭人口 {n}人 × {per}㎡/人 = {area}㎡",
+    text = texts.entitled.format(
         n=h.member_count,
-        per=num(area(item.area_per_person_dm2)),
-        area=num(area(entitled)),
+        per=area_text(step.area_per_person_dm2),
+        area=area_text(entitled),
     )
     if chosen != entitled:
-        text += _("；选定安置面积 {area}㎡", area=num(qty))
+        text += texts.chosen.format(area=area_text(chosen))
     # The flat's price is set against the compensation: a negative line (rate 0: area only).
-    amount = money.multiply_half_up(-item.rate_fen, qty)
-    if item.rate_fen:
-        text += _(
-            "；安置房价款 {area}{unit} × {rate}元/{unit} = {price}元，从补偿款中扣除",
-            area=num(qty),
-            unit=item.unit,
-            rate=yuan(item.rate_fen),
-            price=yuan(-amount),
+    amount = half_up(-step.rate_fen * chosen, 100)
+    if step.rate_fen:
+        text += texts.price.format(
+            area=area_text(chosen), unit=step.unit, rate=step.rate_text, price=yuan(-amount)
         )
     else:
-        text += _("；不计价款")
-    return Draft(qty, -item.rate_fen, amount, item.unit, text)
+        text += texts.no_price
+    return (qty, -step.rate_fen, amount, step.unit, text)
 
 
 RULES: dict[RateKind, Rule] = {
