@@ -22,6 +22,7 @@ from . import (
     cmd_fairness,
     cmd_gui,
     cmd_info,
+    cmd_ledger,
     cmd_notice,
 )
 from .common import CliError
@@ -34,6 +35,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_notice,
     cmd_calc,
     cmd_fairness,
+    cmd_ledger,
 )
 
 log = logging.getLogger(__name__)

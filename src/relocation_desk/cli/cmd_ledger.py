@@ -1,0 +1,110 @@
+"""``relocation-desk import-ledger`` and ``export-ledger``: the ledger (台账) as a workbook."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..i18n import _
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "import-ledger",
+        help=_("从Excel台账导入农户"),
+        description=_(
+            "读取Excel/WPS台账（.xlsx），识别表头和各列，在一个事务中导入全部农户和家庭成员："
+            "要么全部导入，要么什么都不改。无法使用的值留空并标记待核实，原文保留。"
+            "数据库文件不存在时新建项目数据库。"
+        ),
+    )
+    p.add_argument("file", type=Path, help=_("台账文件（.xlsx）"))
+    p.add_argument("--db", required=True, help=_("数据库文件路径或 PostgreSQL 连接地址"))
+    p.add_argument("--dry-run", action="store_true", help=_("只检查并报告，不写入数据库"))
+    p.add_argument(
+        "--report", type=Path, help=_("把导入报告写到此 JSON 文件（同名 .xlsx 为可读版）")
+    )
+    p.add_argument(
+        "--reject-problems",
+        action="store_true",
+        help=_("有无法使用的值的行不导入（默认：导入并标记待核实）"),
+    )
+    p.set_defaults(func=run_import)
+
+    e = sub.add_parser(
+        "export-ledger",
+        help=_("导出完整台账（Excel）"),
+        description=_(
+            "把全部农户、家庭成员、房屋、附属物、补偿核算、协议与支付和待核实数据导出为Excel工作簿。"
+            "含完整身份证号码，导出会记入审计日志。"
+        ),
+    )
+    e.add_argument("--db", required=True, help=_("数据库文件路径或 PostgreSQL 连接地址"))
+    e.add_argument("--out", required=True, type=Path, help=_("要写入的 .xlsx 文件"))
+    e.set_defaults(func=run_export)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from ..reports.ledger_report import write_import_report
+    from ..services.ledger_import import LedgerFileError, analyse, apply
+    from .main import CliError
+
+    try:
+        analysis = analyse(args.file)
+    except LedgerFileError as exc:
+        raise CliError(exc.message) from exc
+    for sheet in analysis.sheets:
+        if sheet.header is None:
+            print(_("工作表“{sheet}”：未找到表头，跳过", sheet=sheet.name))
+            continue
+        mapped = "，".join(
+            f"{c.letter}={c.header}→{c.field}" for c in sheet.header.columns if c.field
+        )
+        print(
+            _("工作表“{sheet}”：表头在第{rows}行；{mapped}", sheet=sheet.name,
+              rows="、".join(map(str, sheet.header.header_rows)), mapped=mapped)
+        )  # fmt: skip
+    target = args.db if "://" in args.db else Path(args.db)
+    report = apply(
+        analysis, target, mark_for_correction=not args.reject_problems, dry_run=args.dry_run
+    )
+    if args.report is not None:
+        args.report.write_text(
+            json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        write_import_report(args.report.with_suffix(".xlsx"), report, source=str(args.file))
+    for item in report.rejected:
+        print(_("未导入 {sheet} 第{row}行：{reason}", **item))
+    for item in report.warnings:
+        print(_("警告 {sheet} 第{row}行：{reason}", **item))
+    if args.dry_run:
+        print(
+            _("试运行：可导入 {households} 户、{persons} 人；未导入 {rejected} 行；数据库未改动",
+              households=report.households, persons=report.persons,
+              rejected=len(report.rejected))
+        )  # fmt: skip
+    else:
+        print(
+            _("已导入 {households} 户、{persons} 人；未导入 {rejected} 行，警告 {warnings} 条",
+              households=report.households, persons=report.persons,
+              rejected=len(report.rejected), warnings=len(report.warnings))
+        )  # fmt: skip
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ..reports.ledger_xlsx import summary, write_ledger
+    from ..services.ledger_export import log_export, open_ledger
+    from ..storage.db import open_database
+
+    target = args.db if "://" in args.db else Path(args.db)
+    db = open_database(target)
+    try:
+        with open_ledger(db) as rows:
+            counts = write_ledger(args.out, rows)
+        log_export(db, file_name=str(args.out), counts=counts)
+    finally:
+        db.close()
+    print(_("已导出台账：{path}（{summary}）", path=args.out, summary=summary(counts)))
+    return 0

@@ -1,0 +1,82 @@
+"""The ledger workbook for HQ (台账): one sheet per kind of record, full ID numbers as text.
+
+Written with :class:`.xlsx_stream.StreamingWorkbook` (see there for why not openpyxl):
+frozen, filtered headers, column widths, number formats for money, areas and dates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..i18n import _
+from ..services.ledger_export import LedgerRows
+from .xlsx_stream import AREA, DATE, GENERAL, INTEGER, MONEY, TEXT, StreamingWorkbook
+
+
+def sheets() -> list[tuple[str, str, list[tuple[str, str, float]]]]:
+    """(sheet name, LedgerRows method, columns). Sheet and column names are the ledger's own
+    words, read back by the import (they stay Chinese in every interface language)."""
+    return [
+        ("户", "households", [
+            ("户编号", TEXT, 11), ("村", TEXT, 10), ("村民小组", TEXT, 10),
+            ("户主姓名", TEXT, 10), ("户主身份证号码", TEXT, 21), ("家庭人口", INTEGER, 9),
+            ("登记人口", INTEGER, 9), ("合法面积", AREA, 11), ("无证面积", AREA, 11),
+            ("台账补偿金额", MONEY, 15), ("核算补偿金额", MONEY, 15), ("状态", TEXT, 9),
+            ("地址", TEXT, 20), ("开户银行", TEXT, 16), ("银行账号", TEXT, 22),
+            ("搬迁期限", DATE, 11), ("备注", TEXT, 24),
+        ]),
+        ("家庭成员", "members", [
+            ("户编号", TEXT, 11), ("成员序号", INTEGER, 9), ("姓名", TEXT, 10),
+            ("身份证号码", TEXT, 21), ("与户主关系", TEXT, 10), ("性别", TEXT, 6),
+            ("出生年月日", DATE, 11), ("联系电话", TEXT, 15), ("干部", TEXT, 6),
+            ("干部亲属", TEXT, 8), ("特殊情况", TEXT, 20),
+        ]),
+        ("房屋", "structures", [
+            ("户编号", TEXT, 11), ("序号", INTEGER, 6), ("名称", TEXT, 10), ("结构", TEXT, 8),
+            ("合法面积", AREA, 11), ("无证面积", AREA, 11), ("层数", INTEGER, 6),
+            ("建造年份", INTEGER, 9), ("装修", TEXT, 10), ("备注", TEXT, 20),
+        ]),
+        ("附属物", "attachments", [
+            ("户编号", TEXT, 11), ("序号", INTEGER, 6), ("项目编码", TEXT, 12),
+            ("附属物名称", TEXT, 14), ("单位", TEXT, 6), ("数量", GENERAL, 10),
+            ("备注", TEXT, 20),
+        ]),
+        ("补偿", "calculation_lines", [
+            ("户编号", TEXT, 11), ("核算版本", INTEGER, 8), ("核算状态", TEXT, 9),
+            ("行号", INTEGER, 6), ("项目编码", TEXT, 12), ("项目名称", TEXT, 18),
+            ("类别", TEXT, 10), ("单位", TEXT, 6), ("数量", TEXT, 10), ("单价", MONEY, 12),
+            ("金额", MONEY, 14), ("说明", TEXT, 30),
+        ]),
+        ("协议与支付", "agreements", [
+            ("户编号", TEXT, 11), ("协议编号", TEXT, 22), ("协议类型", TEXT, 9),
+            ("协议状态", TEXT, 8), ("签约日期", DATE, 11), ("协议金额", MONEY, 15),
+            ("支付类型", TEXT, 8), ("支付金额", MONEY, 15), ("支付日期", DATE, 11),
+            ("收款人", TEXT, 10), ("支付方式", TEXT, 8), ("凭证号", TEXT, 14),
+        ]),
+        ("待核实", "flags", [
+            ("户编号", TEXT, 11), ("成员序号", INTEGER, 9), ("姓名", TEXT, 10),
+            ("字段", TEXT, 14), ("原始内容", TEXT, 22), ("原因", TEXT, 50),
+            ("来源", TEXT, 30), ("核实日期", DATE, 11),
+        ]),
+    ]  # fmt: skip
+
+
+def write_ledger(path: str | Path, rows: LedgerRows) -> dict[str, int]:
+    """Write the workbook; returns the number of rows per sheet."""
+    counts: dict[str, int] = {}
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with StreamingWorkbook(partial) as wb:
+            for name, method, columns in sheets():
+                counts[name] = wb.add_sheet(name, columns, getattr(rows, method)())
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def summary(counts: dict[str, int]) -> str:
+    return _("户 {households} 户，家庭成员 {persons} 人", households=counts.get("户", 0),
+             persons=counts.get("家庭成员", 0))  # fmt: skip

@@ -1,0 +1,212 @@
+"""A small streaming .xlsx writer for big tables: rows go straight into the zip file.
+
+Why not openpyxl's write-only mode: measured here it costs ~21 µs per cell (1.2 million cells
+in 26 s, no lxml); a full ledger of 100,000 households is ~20 million cells (members,
+buildings, attachments, calculation lines), minutes instead of the budget of 60 s. This
+writer builds each row's XML from pre-made fragments (~1 µs per cell) and streams it through
+``zipfile``, so memory stays flat whatever the size. It writes only what a ledger needs:
+typed columns (text, integer, money, area, date), a bold header row that is frozen and
+filtered, and column widths. The output opens in Excel, WPS, LibreOffice and openpyxl.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+# Column kinds → cell style index in styles.xml below.
+TEXT, INTEGER, MONEY, AREA, DATE, GENERAL = "text", "int", "money", "area", "date", "general"
+_STYLE = {GENERAL: 0, TEXT: 2, MONEY: 3, AREA: 4, DATE: 5, INTEGER: 6}
+_HEADER_STYLE = 1
+_EPOCH = date(1899, 12, 30).toordinal()
+_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
+
+_STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>
+<fonts count="2"><font><sz val="11"/><name val="宋体"/><family val="2"/></font>
+<font><b/><sz val="11"/><name val="宋体"/><family val="2"/></font></fonts>
+<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>
+<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="7">
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
+<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+</cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>"""
+
+
+def _text(value: Any) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if not text.isprintable():
+        text = text.translate(_ILLEGAL)
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return text
+
+
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, bool) else str(value)
+
+
+def _row_function(kinds: Sequence[str]) -> Any:
+    """A function (row number, values) → the row's XML, generated for these column kinds:
+    one expression per column, no per-cell dispatch (this is the inner loop of a 20-million
+    cell export)."""
+    parts = []
+    for i, kind in enumerate(kinds):
+        s = _STYLE[kind]
+        text = f'\'<c t="inlineStr" s="{s}"><is><t xml:space="preserve">\' + _text(v) + \'</t></is></c>\''
+        if kind == TEXT:
+            cell = text
+        elif kind == DATE:
+            cell = f"('<c s=\"{s}\"><v>' + str(v.toordinal() - {_EPOCH}) + '</v></c>' if hasattr(v, 'toordinal') else {text})"
+        elif kind in (MONEY, AREA):
+            cell = f"('<c s=\"{s}\"><v>' + repr(v / 100) + '</v></c>' if not isinstance(v, str) else {text})"
+        else:
+            cell = f"('<c s=\"{s}\"><v>' + _number(v) + '</v></c>' if not isinstance(v, str) else {text})"
+        parts.append(f"('<c/>' if (v := r[{i}]) is None or v == '' else {cell})")
+    body = " + ".join(parts) if parts else "''"
+    source = f"def fmt(n, r):\n    return '<row r=\"' + str(n) + '\">' + {body} + '</row>'\n"
+    scope: dict[str, Any] = {"_text": _text, "_number": _number}
+    exec(compile(source, "<xlsx row>", "exec"), scope)
+    return scope["fmt"]
+
+
+def _col(index: int) -> str:
+    n, out = index + 1, ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+class StreamingWorkbook:
+    """``with StreamingWorkbook(path) as wb: wb.add_sheet(name, columns, rows)``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = Path(path)
+        self._zip = zipfile.ZipFile(self._path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self._sheets: list[str] = []
+
+    def add_sheet(
+        self,
+        name: str,
+        columns: Sequence[tuple[str, str, float]],
+        rows: Iterable[Sequence[Any]],
+    ) -> int:
+        """``columns``: (header, kind, width). Returns the number of data rows written."""
+        self._sheets.append(name)
+        index = len(self._sheets)
+        kinds = [k for _h, k, _w in columns]
+        last = _col(len(columns) - 1)
+        with self._zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True) as f:
+            out: list[str] = [
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                '<sheetFormatPr defaultRowHeight="15"/><cols>'
+            ]
+            for i, (_h, _k, width) in enumerate(columns):
+                out.append(f'<col min="{i + 1}" max="{i + 1}" width="{width}" customWidth="1"/>')
+            out.append('</cols><sheetData><row r="1">')
+            for header, _k, _w in columns:
+                out.append(
+                    f'<c t="inlineStr" s="{_HEADER_STYLE}"><is><t>{escape(header)}</t></is></c>'
+                )
+            out.append("</row>")
+            write = f.write
+            write("".join(out).encode())
+            fmt = _row_function(kinds)
+            buffer: list[str] = []
+            rownum = 1
+            for row in rows:
+                rownum += 1
+                buffer.append(fmt(rownum, row))
+                if len(buffer) >= 4000:
+                    write("".join(buffer).encode())
+                    buffer.clear()
+            count = rownum - 1
+            tail = "".join(buffer) + "</sheetData>"
+            tail += f'<autoFilter ref="A1:{last}{max(rownum, 1)}"/>'
+            tail += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+            write(tail.encode())
+        return count
+
+    def close(self) -> None:
+        z = self._zip
+        sheets = "".join(
+            f'<sheet name="{escape(n, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, n in enumerate(self._sheets, 1)
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f"<sheets>{sheets}</sheets></workbook>",
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            f'Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(self._sheets) + 1)
+        )
+        n = len(self._sheets) + 1
+        rels += (
+            f'<Relationship Id="rId{n}" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+            'Target="styles.xml"/>'
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f"{rels}</Relationships>",
+        )
+        z.writestr("xl/styles.xml", _STYLES)
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(self._sheets) + 1)
+        )
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            f"{overrides}</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.close()
+
+    def __enter__(self) -> StreamingWorkbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
