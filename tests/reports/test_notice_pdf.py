@@ -65,3 +65,36 @@ def test_notice_pdf_reads_back(sqlite_db, tmp_path) -> None:  # type: ignore[no-
     render_changes(second, tmp_path / "c.pdf")
     changes = _text(tmp_path / "c.pdf")
     assert "100.00" in changes and "200.00" in changes and "合法面积" in changes
+
+
+def test_fast_text_writes_what_reportlab_writes() -> None:
+    """The notice writes text operators itself (speed); they must stay byte for byte what
+    reportlab's text object writes, and widths what pdfmetrics says — else a reportlab
+    upgrade could move or garble text without any visible error here."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from relocation_desk.reports import notice_pdf, pdf_fonts
+
+    pdf_fonts.register_fonts()
+    texts = ["1,234.56", "王建国", "张𠮷祥", "欧阳𠀀琎堃", "▲12.00", "a(b)c\\d", "x\xa0y",
+             "砖混 120.50㎡、简易 12.00㎡", "—", "1,234.56", "李䶮", "𪚥𪚥x明"]  # fmt: skip
+    texts += [chr(0x4E00 + i * 7) * 3 for i in range(150)]  # more than one 256-glyph subset
+    ours, theirs = Canvas(io.BytesIO()), Canvas(io.BytesIO())
+    t = notice_pdf._Text(ours, notice_pdf._Encoder(ours))
+    ref = theirs.beginText()
+    font = None
+    for i, text in enumerate(texts * 2):
+        size = (10.5, 8.4, 10.0)[i % 3]
+        x, y = 28.0 + i * 0.37, 800.0 - i * 13.125
+        t.draw(x, y, text, size, ("left", "right", "centre")[i % 3])
+        assert notice_pdf._width(text, size) == pdf_fonts.string_width(text, size)
+        w = pdf_fonts.string_width(text, size)
+        ref.setTextOrigin((x, x - w, x - w / 2)[i % 3], y)
+        for f, run in pdf_fonts.split_runs(text):
+            if font != (f, size):
+                ref.setFont(f, size)
+                font = (f, size)
+            ref.textOut(run)
+    assert t.t.getCode() == ref.getCode()

@@ -1,8 +1,9 @@
 """Printable wall notices (公示上墙) drawn on a reportlab canvas, page by page.
 
-One platypus Table for 10,000 rows takes ~15 s (docs FINDINGS); here the rows are laid out
+One platypus Table for 10,000 rows takes ~15-20 s (docs FINDINGS); here the rows are laid out
 first (row heights, page breaks — so "共 y 页" is known), then each page is drawn with one text
-object: ~3× faster. Names never lose characters: text is split into font runs
+object whose operators are written directly (see "text with font runs"): 10,000 rows in ~3 s,
+100,000 in ~25 s and 440 MB (tests/benchmarks/bench_notice.py). Names never lose characters: text is split into font runs
 (``pdf_fonts.split_runs``, Ext-B from the fallback font) and a long name is first shrunk to a
 minimum size, then wrapped to two lines. ``invariant=1``: the same round gives the same bytes.
 """
@@ -10,8 +11,9 @@ minimum size, then wrapped to two lines. ``invariant=1``: the same round gives t
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,7 +21,8 @@ from typing import Any, BinaryIO
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A3, A4, landscape
-from reportlab.pdfbase import pdfmetrics
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 
 from ..domain.money import format_fen
@@ -27,7 +30,7 @@ from ..domain.notice import COLUMN_LABELS
 from ..domain.status import NoticeKind
 from ..domain.units import format_area
 from ..i18n import _
-from ..services.notices import RoundView
+from ..services.notices import RoundRow, RoundView
 from . import pdf_fonts
 from .pdf_fonts import MAIN
 
@@ -38,21 +41,66 @@ BODY_SIZE = {"A3": 10.5, "A4": 7.5}
 MIN_SIZE = {"A3": 10.0, "A4": 7.0}
 MARGIN = 28.0
 GREY = (0.35, 0.35, 0.35)
+BLACK = (0.0, 0.0, 0.0)
 
 
 # --- text with font runs ------------------------------------------------------------------
+# A 10,000-row notice has ~170,000 cells, most of them unique amounts, so every per-cell step
+# counts (reportlab's Python fallbacks for stringWidth, fp_str and escapePDF run when its C
+# accelerator is not installed). Widths are summed from a per-font character table (same
+# arithmetic as reportlab's TTF stringWidth, so every fit decision is unchanged); repeated
+# non-ASCII text (names, groups, structures) is split into runs and fitted once; text is
+# encoded by ``_Encoder`` into the exact operators ``PDFTextObject.textOut`` writes.
 
 
 @lru_cache(maxsize=50_000)
-def _runs(text: str) -> tuple[tuple[str, str], ...]:
-    if text.isascii():
-        return ((MAIN, text),)
+def _split(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pdf_fonts.split_runs(text))
 
 
-@lru_cache(maxsize=200_000)
+def _runs(text: str) -> tuple[tuple[str, str], ...]:
+    if text.isascii():
+        return ((MAIN, text),)
+    return _split(text)
+
+
+class _CharWidths(dict):  # type: ignore[type-arg]
+    """character -> advance width in 1/1000 em of one font, filled on first use."""
+
+    def __init__(self, font_name: str) -> None:
+        super().__init__()
+        face = pdfmetrics.getFont(font_name).face
+        self._get = face.charWidths.get
+        self._default = face.defaultWidth
+
+    def __missing__(self, ch: str) -> float:
+        w = self[ch] = self._get(ord(ch), self._default)
+        return w  # type: ignore[no-any-return]
+
+
+_char_widths: dict[str, _CharWidths] = {}
+
+
+def _font_widths(font: str) -> _CharWidths:
+    table = _char_widths.get(font)
+    if table is None:
+        pdf_fonts.register_fonts()
+        table = _char_widths[font] = _CharWidths(font)
+    return table
+
+
+@lru_cache(maxsize=50_000)
+def _units(text: str) -> tuple[float, ...]:
+    """Per-run widths of non-ASCII ``text`` in 1/1000 em (sums in reportlab's order)."""
+    return tuple(sum(map(_font_widths(f).__getitem__, run)) for f, run in _split(text))
+
+
 def _width(text: str, size: float) -> float:
-    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in _runs(text))
+    if text.isascii():
+        # = pdfmetrics.stringWidth(text, MAIN, size): 0.001 * size * sum of char widths
+        w: float = 0 + 0.001 * size * sum(map(_font_widths(MAIN).__getitem__, text))
+        return w
+    return sum(0.001 * size * u for u in _units(text))
 
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
@@ -83,32 +131,141 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     return [ln.strip() for ln in lines]
 
 
-def fit_text(text: str, width: float, size: float, min_size: float) -> tuple[float, list[str]]:
-    """(font size, lines): ``text`` on one line, shrunk down to ``min_size`` if needed, else
-    wrapped at ``min_size`` to two lines (more only if even two do not hold it)."""
-    if _width(text, size) <= width:
-        return size, [text]
+def _fit_slow(
+    text: str, width: float, size: float, min_size: float
+) -> tuple[float, tuple[str, ...]]:
     shrunk = size * width / _width(text, size)
     if shrunk >= min_size:
-        return shrunk, [text]
+        return shrunk, (text,)
     lines = _wrap(text, width, min_size)
     if len(lines) > 2:  # still too long for two lines: shrink further rather than clip
         s = min_size
         while len(lines) > 2 and s > 4:
             s -= 0.5
             lines = _wrap(text, width, s)
-        return s, lines
-    return min_size, lines
+        return s, tuple(lines)
+    return min_size, tuple(lines)
+
+
+_fit_cached = lru_cache(maxsize=20_000)(_fit_slow)
+
+
+def _fit(text: str, width: float, size: float, min_size: float) -> tuple[float, tuple[str, ...]]:
+    """``fit_text`` with lines as a tuple; text that needs shrinking or wrapping is cached
+    (it is the repeated kind: names, structures, labels)."""
+    if _width(text, size) <= width:
+        return size, (text,)
+    if text.isascii() and len(text) < 24:  # an amount that needs shrinking: unique, no cache
+        return _fit_slow(text, width, size, min_size)
+    return _fit_cached(text, width, size, min_size)
+
+
+def fit_text(text: str, width: float, size: float, min_size: float) -> tuple[float, list[str]]:
+    """(font size, lines): ``text`` on one line, shrunk down to ``min_size`` if needed, else
+    wrapped at ``min_size`` to two lines (more only if even two do not hold it)."""
+    fs, lines = _fit(text, width, size, min_size)
+    return fs, list(lines)
+
+
+class _Encoder:
+    """Text-showing operators for one document, identical to ``PDFTextObject.textOut``'s.
+
+    reportlab encodes TrueType text per document into 256-glyph subsets, assigning codes in
+    order of first use (``TTFont.splitString``). Each character is assigned through
+    splitString itself, one character at a time in the same order, so codes and bytes are the
+    same; after that a run is encoded with ``str.translate``. Numbers (fp_str) are cached.
+    """
+
+    def __init__(self, c: rl_canvas.Canvas) -> None:
+        self.doc = c._doc
+        self.escape = c._escape
+        self.fonts: dict[str, Any] = {}
+        self.tables: dict[str, dict[int, str]] = {}  # code point -> escaped byte
+        self.subset_of: dict[str, dict[str, int]] = {}  # character -> subset
+        self.members: dict[str, list[set[str]]] = {}  # subset -> its characters
+        self.names: dict[tuple[str, int], str] = {}
+        self.tf: dict[float, str] = {}
+        self.num: dict[float, str] = {}
+        self.known: dict[tuple[str, str], list[tuple[int, str]]] = {}  # non-ASCII runs
+        self._add(MAIN)
+        # The main font's first subset: where ASCII (amounts, numbers) always lands.
+        self.main0: set[str] = self.members[MAIN][0]
+        self.main_table = self.tables[MAIN]
+
+    def _add(self, font: str) -> None:
+        self.fonts[font] = pdfmetrics.getFont(font)
+        self.subset_of[font] = {}
+        self.tables[font] = {}
+        self.members[font] = [set()]
+
+    def fp(self, v: float) -> str:
+        s = self.num.get(v)
+        if s is None:
+            s = self.num[v] = fp_str(v)
+        return s
+
+    def set_font(self, font: str, subset: int, size: float) -> str:
+        name = self.names.get((font, subset))
+        if name is None:
+            name = self.names[font, subset] = self.fonts[font].getSubsetInternalName(
+                subset, self.doc
+            )
+        tf = self.tf.get(size)
+        if tf is None:
+            tf = self.tf[size] = f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+        return f"{name} {tf}"
+
+    def chunks(self, font: str, run: str) -> list[tuple[int, str]]:
+        """[(subset, "(bytes) Tj")] for ``run`` in ``font``; non-ASCII runs (names, groups,
+        structures: few distinct ones, drawn again and again) are remembered."""
+        if run.isascii():
+            return self._chunks(font, run)
+        out = self.known.get((font, run))
+        if out is None:
+            if len(self.known) > 20_000:
+                self.known.clear()
+            out = self.known[font, run] = self._chunks(font, run)
+        return out
+
+    def _chunks(self, font: str, run: str) -> list[tuple[int, str]]:
+        subset_of = self.subset_of.get(font)
+        if subset_of is None:
+            self._add(font)
+            subset_of = self.subset_of[font]
+        chars = set(run)
+        if not chars <= subset_of.keys():
+            ttf = self.fonts[font]
+            table, members = self.tables[font], self.members[font]
+            for ch in run:
+                if ch in subset_of:
+                    continue
+                ((subset, code),) = ttf.splitString(ch, self.doc)
+                subset_of[ch] = subset
+                table[ord(ch)] = self.escape(code)
+                while len(members) <= subset:
+                    members.append(set())
+                members[subset].add(ch)
+        subset = subset_of[run[0]]
+        if chars <= self.members[font][subset]:
+            return [(subset, f"({run.translate(self.tables[font])}) Tj")]
+        return [
+            (s, f"({self.escape(b)}) Tj") for s, b in self.fonts[font].splitString(run, self.doc)
+        ]
 
 
 class _Text:
     """One text object per page; fonts switched only when a run needs another font."""
 
-    def __init__(self, c: rl_canvas.Canvas) -> None:
+    def __init__(self, c: rl_canvas.Canvas, enc: _Encoder) -> None:
         self.c = c
+        self.enc = enc
         self.t = c.beginText()
-        self.font: tuple[str, float] | None = None
+        self.code: list[str] = self.t._code  # what textOut would append to
+        self.font: str | None = None
+        self.size = 0.0
+        self.subset = -1
         self.colour: tuple[float, float, float] = (0, 0, 0)
+        self.main_width = _font_widths(MAIN).__getitem__
 
     def draw(
         self,
@@ -119,7 +276,28 @@ class _Text:
         align: str = "left",
         colour: tuple[float, float, float] = (0, 0, 0),
     ) -> None:
+        """= setTextOrigin(x, y), then per font run setFont(font, size) and textOut(run)."""
         if not text:
+            return
+        enc = self.enc
+        code = self.code
+        if text.isascii():  # the fast path: one run in the main font, usually subset 0
+            if align != "left":
+                w = 0 + 0.001 * size * sum(map(self.main_width, text))  # = _width(text, size)
+                x = x - w if align == "right" else x - w / 2
+            if colour != self.colour:
+                self.t.setFillColorRGB(*colour)
+                self.colour = colour
+            code.append(f"1 0 0 1 {enc.fp(x)} {enc.fp(y)} Tm")
+            if self.font != MAIN or self.size != size:
+                self.font, self.size, self.subset = MAIN, size, -1
+            if set(text) <= enc.main0:
+                if self.subset != 0:
+                    code.append(enc.set_font(MAIN, 0, size))
+                    self.subset = 0
+                code.append(f"({text.translate(enc.main_table)}) Tj")
+                return
+            self._runs(((MAIN, text),), size)
             return
         if align != "left":
             w = _width(text, size)
@@ -127,12 +305,20 @@ class _Text:
         if colour != self.colour:
             self.t.setFillColorRGB(*colour)
             self.colour = colour
-        self.t.setTextOrigin(x, y)
-        for font, run in _runs(text):
-            if self.font != (font, size):
-                self.t.setFont(font, size)
-                self.font = (font, size)
-            self.t.textOut(run)
+        code.append(f"1 0 0 1 {enc.fp(x)} {enc.fp(y)} Tm")
+        self._runs(_split(text), size)
+
+    def _runs(self, runs: Sequence[tuple[str, str]], size: float) -> None:
+        enc = self.enc
+        code = self.code
+        for font, run in runs:
+            if self.font != font or self.size != size:
+                self.font, self.size, self.subset = font, size, -1
+            for subset, tj in enc.chunks(font, run):
+                if subset != self.subset:
+                    code.append(enc.set_font(font, subset, size))
+                    self.subset = subset
+                code.append(tj)
 
     def flush(self) -> None:
         self.c.drawText(self.t)
@@ -150,19 +336,22 @@ class Column:
     flexible: bool = False  # may wrap to two lines
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     note: str = ""  # small grey second line (old value of a changed cell)
     mark: bool = False  # printed with ▲ (changed)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    cells: list[Cell]
+    cells: list[Cell] | None  # None: built when needed by ``Sheet.make_cells(source)``
     dim: bool = False  # removed from the notice: grey
     height: float = 0.0
-    fitted: list[tuple[float, list[str]]] = field(default_factory=list)
+    # Per cell (font size, lines), or None where the cell's text fits as is at the body size;
+    # None for the whole row if every cell does (most rows: no memory spent on them).
+    fitted: list[tuple[float, tuple[str, ...]] | None] | None = None
+    source: Any = None  # what the cells are made from (a notice's RoundRow)
 
 
 @dataclass
@@ -176,6 +365,16 @@ class Sheet:
     code: str
     qr_text: str
     signature: str
+    # Builds a row's cells from ``Row.source`` for rows without ``cells``: a notice's rows are
+    # built once to lay them out and again to draw them, so 100,000 rows of cells never sit in
+    # memory at once (~2 KB a row).
+    make_cells: Callable[[Any], list[Cell]] | None = None
+
+    def cells(self, row: Row) -> list[Cell]:
+        if row.cells is not None:
+            return row.cells
+        assert self.make_cells is not None
+        return self.make_cells(row.source)
 
 
 def _layout(sheet: Sheet, size: float, min_size: float, usable: float) -> None:
@@ -185,20 +384,24 @@ def _layout(sheet: Sheet, size: float, min_size: float, usable: float) -> None:
     for c in sheet.columns:
         c.width *= scale
     line = size * 1.25
+    one_line = 5 + line
+    small = min(min_size, size * 0.8)
+    spec = [(c.width - 6, min_size if c.flexible else small) for c in sheet.columns]
     for row in sheet.rows:
-        fitted = []
+        fitted: list[tuple[float, tuple[str, ...]] | None] | None = None
         lines = 1
-        for col, cell in zip(sheet.columns, row.cells, strict=True):
-            avail = col.width - 6
+        cells = sheet.cells(row)
+        for i, ((avail, least), cell) in enumerate(zip(spec, cells, strict=True)):
             text = ("▲" + cell.text) if cell.mark else cell.text
-            if col.flexible:
-                fs, ls = fit_text(text, avail, size, min_size)
-            else:
-                fs, ls = fit_text(text, avail, size, min(min_size, size * 0.8))
-            fitted.append((fs, ls))
-            lines = max(lines, len(ls) + (1 if cell.note else 0))
+            if not cell.mark and not cell.note and _width(text, size) <= avail:
+                continue  # one line at the body size: nothing to remember
+            fit = _fit(text, avail, size, least)
+            if fitted is None:
+                fitted = [None] * len(spec)
+            fitted[i] = fit
+            lines = max(lines, len(fit[1]) + (1 if cell.note else 0))
         row.fitted = fitted
-        row.height = 5 + line * lines
+        row.height = one_line if lines == 1 else 5 + line * lines
 
 
 def _paginate(rows: list[Row], first: float, later: float) -> list[list[Row]]:
@@ -213,6 +416,28 @@ def _paginate(rows: list[Row], first: float, later: float) -> list[list[Row]]:
         room -= row.height
     pages.append(cur)
     return pages
+
+
+def _show_page(c: rl_canvas.Canvas) -> None:
+    """``c.showPage()``, then compress the page's content stream at once with zlib alone.
+
+    reportlab keeps every page's operators as text until ``save()`` and then encodes them
+    Flate + ASCII85; its ASCII85 is pure Python here (no C accelerator) and was a fifth of the
+    time of a 10,000-row notice, and 100,000 rows of text held to the end cost hundreds of MB.
+    Binary Flate streams are what every PDF reader expects. If reportlab's page objects ever
+    look different, its own encoding is left in place.
+    """
+    c.showPage()
+    pages = getattr(getattr(c._doc, "Pages", None), "pages", None)
+    page: Any = pages[-1] if pages else None
+    stream = getattr(page, "stream", None)
+    if not isinstance(stream, str) or page.Contents or not page.compression:
+        return
+    contents = pdfdoc.PDFStream(content=zlib.compress(stream.encode("utf8")))
+    contents.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    contents.__Comment__ = "page stream"
+    page.Contents = contents
+    page.stream = None
 
 
 @lru_cache(maxsize=8)
@@ -264,9 +489,11 @@ def _draw_sheet(sheet: Sheet, out: str | Path | BinaryIO, paper: str) -> int:
     xs = [MARGIN]
     for col in sheet.columns:
         xs.append(xs[-1] + col.width)
+    anchors = _anchors(sheet.columns, xs)
 
+    enc = _Encoder(c)
     for index, page_rows in enumerate(pages, start=1):
-        t = _Text(c)
+        t = _Text(c, enc)
         top = page_h - MARGIN
         if index == 1:
             t.draw(page_w / 2, top - 22, sheet.title, size * 2.1, "centre")
@@ -292,7 +519,7 @@ def _draw_sheet(sheet: Sheet, out: str | Path | BinaryIO, paper: str) -> int:
         y = top - header_h
         row_tops = [top, y]
         for row in page_rows:
-            _draw_row(t, sheet.columns, xs, row, y, size, line)
+            _draw_row(t, sheet.cells(row), sheet.columns, xs, anchors, row, y, size, line)
             y -= row.height
             row_tops.append(y)
         if sheet.totals is not None:
@@ -307,15 +534,18 @@ def _draw_sheet(sheet: Sheet, out: str | Path | BinaryIO, paper: str) -> int:
                 row_tops.append(y)
         # grid
         c.setLineWidth(0.4)
-        for yy in row_tops[1:]:
-            c.line(MARGIN, yy, MARGIN + usable, yy)
+        # = c.line(MARGIN, yy, MARGIN + usable, yy), with the numbers' text cached
+        left, right = enc.fp(MARGIN), enc.fp(MARGIN + usable)
+        c._code.extend(f"n {left} {enc.fp(yy)} m {right} {enc.fp(yy)} l S" for yy in row_tops[1:])
         c.setLineWidth(0.9)
         c.rect(MARGIN, y, usable, top - y, stroke=1, fill=0)
         c.setLineWidth(0.4)
         table_end = row_tops[len(page_rows) + 1]
+        fp = enc.fp
         for i, x in enumerate(xs[1:-1], start=1):
-            # The totals rows span the first two columns (their label).
-            c.line(x, top, x, table_end if i == 1 else y)
+            # The totals rows span the first two columns (their label). = c.line(x, top, x, …)
+            end = table_end if i == 1 else y
+            c._code.append(f"n {fp(x)} {fp(top)} m {fp(x)} {fp(end)} l S")
         # footer
         fy = MARGIN + footer_h - 14
         t.draw(MARGIN, fy, sheet.signature, size * 1.1)
@@ -346,31 +576,58 @@ def _draw_sheet(sheet: Sheet, out: str | Path | BinaryIO, paper: str) -> int:
         c.translate(page_w - MARGIN - qr_size, MARGIN)
         c.doForm("qr")
         c.restoreState()
-        c.showPage()
+        _show_page(c)
     c.save()
     return n_pages
 
 
+def _anchors(columns: list[Column], xs: list[float]) -> list[tuple[float, str]]:
+    """Per column: where its text is anchored and how it is aligned there."""
+    out = []
+    for col, x in zip(columns, xs, strict=False):
+        if col.align == "right":
+            out.append((x + col.width - 3, "right"))
+        elif col.align == "centre":
+            out.append((x + col.width / 2, "centre"))
+        else:
+            out.append((x + 3, "left"))
+    return out
+
+
 def _draw_row(
-    t: _Text, columns: list[Column], xs: list[float], row: Row, top: float, size: float, line: float
+    t: _Text,
+    cells: list[Cell],
+    columns: list[Column],
+    xs: list[float],
+    anchors: list[tuple[float, str]],
+    row: Row,
+    top: float,
+    size: float,
+    line: float,
 ) -> None:
-    colour = GREY if row.dim else (0.0, 0.0, 0.0)
-    for col, x, cell, (fs, lines) in zip(columns, xs, row.cells, row.fitted, strict=False):
-        y = top - 3 - line * 0.8
+    colour = GREY if row.dim else BLACK
+    y0 = top - 3 - line * 0.8
+    fitted = row.fitted
+    draw = t.draw
+    if fitted is None:  # every cell one line at the body size
+        for (ax, align), cell in zip(anchors, cells, strict=False):
+            draw(ax, y0, cell.text, size, align, colour)
+        return
+    for col, x, (ax, align), cell, fit in zip(columns, xs, anchors, cells, fitted, strict=False):
+        if fit is None:
+            draw(ax, y0, cell.text, size, align, colour)
+            continue
+        fs, lines = fit
+        y = y0
         for ln in lines:
-            if col.align == "right":
-                t.draw(x + col.width - 3, y, ln, fs, "right", colour)
-            elif col.align == "centre":
-                t.draw(x + col.width / 2, y, ln, fs, "centre", colour)
-            else:
-                t.draw(x + 3, y, ln, fs, "left", colour)
+            draw(ax, y, ln, fs, align, colour)
             y -= line
         if cell.note:
             note = cell.note
             ns = min(size * 0.8, fs)
-            ns, nl = fit_text(note, col.width - 6, ns, ns * 0.7)
+            ns, nl = _fit(note, col.width - 6, ns, ns * 0.7)
             xx = x + col.width - 3 if col.align == "right" else x + 3
-            t.draw(xx, y + 1, nl[0], ns, "right" if col.align == "right" else "left", GREY)
+            draw(xx, y + 1, nl[0], ns, "right" if col.align == "right" else "left", GREY)
 
 
 def _draw_totals(
@@ -488,36 +745,55 @@ def _notice_sheet(view: RoundView) -> Sheet:
     tail.append(Column("remarks", _("备注"), 116, "left", True))
     columns = fixed + money + tail
 
-    rows: list[Row] = []
-    for r in view.rows:
+    survey = view.kind is NoticeKind.SURVEY
+    keys = [(k, f"amounts.{k}") for k in view.columns]
+    mark_labels = {k: _(v) for k, v in _MARK_LABELS.items()}
+
+    def cells(r: RoundRow) -> list[Cell]:
         d = r.data
-        ch = d.get("changes") or {}
-        remarks = [x for x in (_(_MARK_LABELS[r.change_mark]) if r.change_mark else "",
+        ch = d.get("changes")
+        legal = format_area(d.get("legal_area_dm2", 0))
+        unlicensed = format_area(d.get("unlicensed_area_dm2", 0))
+        amounts = d.get("amounts") or {}
+        remarks = [x for x in (mark_labels[r.change_mark] if r.change_mark else "",
                                d.get("mark", ""), d.get("status", "")) if x]  # fmt: skip
-        cells = [
+        if not ch:  # most rows: no changes, no notes
+            out = [
+                Cell(str(r.seq)),
+                Cell(d.get("head_name", "")),
+                Cell(d.get("group", "")),
+                Cell(str(d.get("member_count", ""))),
+                Cell(legal),
+                Cell(unlicensed),
+                Cell(d.get("structures", "")),
+            ]
+            for k, _key in keys:
+                v = amounts.get(k, 0)
+                out.append(Cell(format_fen(v) if v else "—"))
+            if not survey:
+                v = d.get("total_fen")
+                out.append(Cell(format_fen(v) if v else "0.00"))
+            out.append(Cell("；".join(remarks)))
+            return out
+        out = [
             Cell(str(r.seq)),
             _plain_cell(d.get("head_name", ""), ch.get("head_name")),
             _plain_cell(d.get("group", ""), ch.get("group")),
             _plain_cell(str(d.get("member_count", "")), ch.get("member_count")),
-            _plain_cell(
-                format_area(d.get("legal_area_dm2", 0)), ch.get("legal_area_dm2"), format_area
-            ),
-            _plain_cell(
-                format_area(d.get("unlicensed_area_dm2", 0)),
-                ch.get("unlicensed_area_dm2"),
-                format_area,
-            ),
+            _plain_cell(legal, ch.get("legal_area_dm2"), format_area),
+            _plain_cell(unlicensed, ch.get("unlicensed_area_dm2"), format_area),
             _plain_cell(d.get("structures", ""), ch.get("structures")),
         ]
-        cells += [_money_cell(d, k, ch.get(f"amounts.{k}")) for k in view.columns]
-        if view.kind is not NoticeKind.SURVEY:
-            cells.append(_money_cell(d, "total", ch.get("total_fen")))
-        cells.append(Cell("；".join(remarks)))
-        rows.append(Row(cells, dim=r.change_mark == "removed"))
-    by_row = {id(row): r for row, r in zip(rows, view.rows, strict=True)}
+        out += [_money_cell(d, k, ch.get(key)) for k, key in keys]
+        if not survey:
+            out.append(_money_cell(d, "total", ch.get("total_fen")))
+        out.append(Cell("；".join(remarks)))
+        return out
+
+    rows = [Row(None, dim=r.change_mark == "removed", source=r) for r in view.rows]
 
     def totals(some: Sequence[Row]) -> list[str]:
-        live = [by_row[id(x)].data for x in some if not x.dim]
+        live = [x.source.data for x in some if not x.dim]
         out = ["", _("{n} 户", n=len(live)), ""]
         out.append(str(sum(d.get("member_count", 0) for d in live)))
         out.append(format_area(sum(d.get("legal_area_dm2", 0) for d in live)))
@@ -540,6 +816,7 @@ def _notice_sheet(view: RoundView) -> Sheet:
         code=view.verification_code,
         qr_text=view.qr_text,
         signature=_signature(),
+        make_cells=cells,
     )
 
 
