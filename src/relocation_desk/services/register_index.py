@@ -52,6 +52,22 @@ class QuickFilter:
     cadre_only: bool = False
 
 
+def split_search_text(text: str) -> tuple[str, str]:
+    """(the ASCII fields, the other fields) of a search text, each joined by SEP.
+
+    A field with both (a Latin-letter name written with ·) goes into both parts.
+    """
+    fields = text.split(SEP)
+    ascii_fields = [f for f in fields if f.isascii() or any(ch.isascii() for ch in f)]
+    other_fields = [f for f in fields if not f.isascii()]
+    return SEP.join(ascii_fields), SEP.join(other_fields)
+
+
+def _split_all(texts: list[str]) -> tuple[list[str], list[str]]:
+    pairs = [split_search_text(t) for t in texts]
+    return [a for a, _n in pairs], [n for _a, n in pairs]
+
+
 def _same(value: str) -> str:
     return value
 
@@ -163,6 +179,13 @@ class RegisterIndex:
 
     def _prepare_sorts(self) -> None:
         """Compute every column's sort order ahead of the first click (background thread)."""
+        with self._lock:
+            generation = self._generation
+        if "ascii" not in self._cols:
+            ascii_parts, name_parts = _split_all(self._cols["text"])
+            with self._lock:
+                if generation == self._generation and "ascii" not in self._cols:
+                    self._cols["ascii"], self._cols["names"] = ascii_parts, name_parts
         for key in SORT_KEYS:
             with self._lock:
                 generation, done = self._generation, key in self._perms
@@ -185,7 +208,7 @@ class RegisterIndex:
         wanted = list(household_ids)
         if not wanted:
             return
-        names = list(self._cols)
+        base_names = [n for n in self._cols if n not in ("ascii", "names")]
         for r in self._rows("AND id IN :ids", wanted):
             key = key_of(r[0])
             i = self._pos.get(key)
@@ -194,11 +217,13 @@ class RegisterIndex:
                 i = len(self.keys)
                 self.keys.append(key)
                 self._pos[key] = i
-                for name in names:
-                    self._cols[name].append(None)
+                for column in self._cols.values():
+                    column.append(None)
             values = (r[1], r[2], r[3], key_of(r[4]), key_of(r[5]), *r[6:11], key_of(r[11]))
-            for name, value in zip(names, (*values, r[12], bool(r[13])), strict=True):
+            for name, value in zip(base_names, (*values, r[12], bool(r[13])), strict=True):
                 self._cols[name][i] = value
+            if "ascii" in self._cols:
+                self._cols["ascii"][i], self._cols["names"][i] = split_search_text(r[2])
         # Any order may have changed; rows appended out of code order need re-sorting too.
         with self._lock:
             self._generation += 1
@@ -259,21 +284,34 @@ class RegisterIndex:
         if not query and not tests:
             return None
         rows: list[int] | None = None  # None: every row, before the first condition
+        # An ASCII query (pinyin, digits, codes) scans only the ASCII fields, a Chinese one
+        # only the names: each scan reads a third of the text, and the ASCII one at 1 byte
+        # a character even when a household's names hold Ext-B characters.
+        searched = self._search_column(query)
         last = self._last
         if last is not None and last[1] == quick and query.startswith(last[0]) and last[0]:
             # Typing one more character: only what matched before can match now.
-            rows, conditions = last[2], [(c["text"], query)]
+            rows, conditions = last[2], [(searched, query)]
         else:
             # SEP cannot be typed, so a text query never spans two fields.
-            conditions = [*tests, (c["text"], query)] if query else tests
+            conditions = [*tests, (searched, query)] if query else tests
         for column, wanted in conditions:
-            test = contains if column is c["text"] else eq
+            test = contains if column is searched else eq
             values = column if rows is None else map(column.__getitem__, rows)
             candidates = range(len(self.keys)) if rows is None else rows
             rows = list(compress(candidates, map(test, values, repeat(wanted))))
         assert rows is not None
         self._last = (query, quick, rows)
         return rows
+
+    def _search_column(self, query: str) -> list[str]:
+        c = self._cols
+        if "ascii" not in c:  # built once, on first use (or by the loader thread)
+            self._split_search_texts()
+        return c["ascii"] if query.isascii() else c["names"]
+
+    def _split_search_texts(self) -> None:
+        self._cols["ascii"], self._cols["names"] = _split_all(self._cols["text"])
 
     def _rank(self, key: str) -> list[int]:
         """rank[row] = the row's position in the ``key`` order."""
