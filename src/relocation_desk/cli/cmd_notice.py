@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ..i18n import _
+from .common import date_arg, find_operator, open_target
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +25,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--kind", required=True, choices=("survey", "compensation", "signed"))
     p.add_argument("--group", help=_("村民小组（不填则整村公示）"))
     p.add_argument("--paper", choices=("A3", "A4"), default="A3")
-    p.add_argument("--from", dest="posted_from", help=_("公示开始日期 YYYY-MM-DD（默认今天）"))
+    p.add_argument(
+        "--from",
+        dest="posted_from",
+        type=date_arg,
+        help=_("公示开始日期 YYYY-MM-DD（默认今天）"),
+    )
     p.add_argument("--place", help=_("受理异议的地点（默认：村委会）"))
     p.add_argument("--out", required=True, help=_("输出的 PDF 文件"))
     p.add_argument("--operator", help=_("操作员登录名"))
@@ -40,34 +46,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     v.set_defaults(func=run_verify)
 
 
-def _open(target: str):  # type: ignore[no-untyped-def]
-    from ..storage.db import open_database
-
-    return open_database(target if "://" in target else Path(target))
-
-
 def run_notice(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from ..domain.status import NoticeKind
     from ..reports.notice_pdf import render_round
-    from ..services.households import operators
     from ..services.notices import NoticeError, NoticeService
     from ..storage import models as m
-    from .main import CliError
+    from .common import CliError
 
+    start = args.posted_from or date.today()
+    db = open_target(args.db)
     try:
-        start = date.fromisoformat(args.posted_from) if args.posted_from else date.today()
-    except ValueError:
-        raise CliError(_("日期格式应为 YYYY-MM-DD：{text}", text=args.posted_from)) from None
-    db = _open(args.db)
-    try:
-        ops = operators(db)
-        op = None
-        if args.operator:
-            op = next((o for o in ops if o.login == args.operator), None)
-            if op is None:
-                raise CliError(_("没有登录名为 {login} 的操作员", login=args.operator))
+        op = find_operator(db, args.operator)
         with db.session() as s:
             village = s.scalar(select(m.Village).where(m.Village.name == args.village))
             if village is None:
@@ -112,7 +103,7 @@ def run_notice(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     from ..services.notices import NoticeService
 
-    db = _open(args.db)
+    db = open_target(args.db)
     try:
         result = NoticeService(db, None).verify(args.code)
     finally:
