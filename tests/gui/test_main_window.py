@@ -321,3 +321,27 @@ def test_ctrl_n_opens_a_new_household(window, qtbot, answers) -> None:
     assert editor is not None and editor.isVisible()
     assert editor.form_from_widgets().id is None
     editor.close()
+
+
+def test_operator_choice_lists_team_staff_first_and_is_remembered(
+    qtbot, db_file: Path, monkeypatch
+) -> None:
+    from relocation_desk.gui import app, dialogs
+    from relocation_desk.storage.db import open_database
+
+    app.make_app()
+    shown: list[list[str]] = []
+
+    def get_item(parent, title, label, items, current, editable):
+        shown.append(list(items))
+        return items[0], True
+
+    monkeypatch.setattr(dialogs.QInputDialog, "getItem", get_item)
+    db = open_database(db_file)
+    store = app.settings()
+    chosen = app.choose_operator(db, store, db_file)
+    assert chosen is not None and chosen.role in ("member", "leader")
+    assert "管理员" in shown[0][-1] or "指挥部" in shown[0][-1]
+    again = app.choose_operator(db, store, db_file)  # remembered: not asked twice
+    assert again == chosen and len(shown) == 1
+    db.close()

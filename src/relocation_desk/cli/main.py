@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -95,6 +96,8 @@ def _pre_set_language(argv: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A frozen (installer) build must let the demo generator's second process start.
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     _pre_set_language(argv)
     parser = build_parser()

@@ -37,6 +37,9 @@ def ask_operator(parent: QWidget | None, operators: list[OperatorRef]) -> Operat
     """Who is working on this laptop now (remembered per database)."""
     from ..domain.status import ROLE_LABELS, Role
 
+    # Team members and leaders first (they use the laptops), HQ and administrators last.
+    team_roles = {Role.MEMBER.value, Role.LEADER.value}
+    operators = sorted(operators, key=lambda o: (o.role not in team_roles, o.login))
     labels = [
         f"{o.name}（{o.login}，{_(ROLE_LABELS.get(Role(o.role), o.role))}）"
         if o.role in Role._value2member_map_
