@@ -20,6 +20,7 @@ from ..domain.status import STATUS_LABELS, HouseholdStatus, Role
 from ..i18n import _
 from ..storage import models as m
 from ..storage.db import Database
+from .household_choices import Choice
 from .register_index import QuickFilter, RegisterIndex, key_of
 
 __all__ = ["HouseholdRow", "ProjectHeader", "QuickFilter", "Register", "key_of"]
@@ -62,12 +63,6 @@ class ProjectHeader:
     code: str
 
 
-@dataclass(frozen=True)
-class Named:
-    id: uuid.UUID
-    name: str
-
-
 class Register:
     """Read access to one project's household register."""
 
@@ -79,7 +74,7 @@ class Register:
                 raise LookupError("no project in this database")
             self.project = ProjectHeader(p.id, p.name, p.code)
             self.villages = tuple(
-                Named(r.id, r.name)
+                Choice(r.id, r.name)
                 for r in s.execute(
                     select(m.Village.id, m.Village.name)
                     .where(m.Village.project_id == p.id)
@@ -91,18 +86,18 @@ class Register:
                     m.VillageGroup.name
                 )
             ).all()
-            self.groups: dict[uuid.UUID, tuple[Named, ...]] = {}
+            self.groups: dict[uuid.UUID, tuple[Choice, ...]] = {}
             for g in groups:
                 self.groups[g.village_id] = (
                     *self.groups.get(g.village_id, ()),
-                    Named(g.id, g.name),
+                    Choice(g.id, g.name),
                 )
             self.teams = {
                 r.id: r.name
                 for r in s.execute(select(m.Team.id, m.Team.name).where(m.Team.project_id == p.id))
             }
             self.operators = tuple(
-                Named(r.id, r.name)
+                Choice(r.id, r.name)
                 for r in s.execute(
                     select(m.Operator.id, m.Operator.name)
                     .where(m.Operator.project_id == p.id)
