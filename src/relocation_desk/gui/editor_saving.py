@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from ..domain.household_form import HouseholdForm, Problem, Severity
 from ..domain.household_form import validate_form as validate
@@ -130,13 +131,29 @@ class SavingMixin:
         self.focus_problem(unusual[0].path)
         return False
 
+    @property
+    def household_id(self) -> UUID | None:
+        """The stored household (None while a new one is not yet saved)."""
+        return self._base.id
+
+    def reload(self) -> None:
+        """Show the household as stored now (after an action such as signing changed it)."""
+        if self._base.id is not None:
+            self._show_stored(self._base.id)
+            self.saved.emit(self._base.id)
+
     def _after_save(self, result: SavedHousehold) -> None:
+        self._show_stored(result.id)
+        self._say(_("已保存（{time}）", time=datetime.now().strftime("%H:%M:%S")))
+        self.saved.emit(result.id)
+
+    def _show_stored(self, household_id: UUID) -> None:
         # Reload: new members and buildings got their ids, and the text is as stored.
         self._draft_timer.stop()
         self._kept.clear()
         page = self.tabs.currentIndex()
         cells = {s: (t.currentRow(), t.currentColumn()) for s, t in self.tables.items()}
-        reloaded = self.service.load(result.id)
+        reloaded = self.service.load(household_id)
         self._saved_form = reloaded.copy()
         self.fill_widgets(reloaded)
         self.tabs.setCurrentIndex(page)
@@ -144,13 +161,11 @@ class SavingMixin:
             if 0 <= row < self.tables[section].rowCount():
                 self.tables[section].setCurrentCell(row, column)
         old_key = self.draft.key
-        self.draft.adopt(str(result.id))
+        self.draft.adopt(str(household_id))
         self.draft.discard(old_key)
         self._validate_now()
         self._stale = {"photos", "history"}
         self._page_shown(page)
-        self._say(_("已保存（{time}）", time=datetime.now().strftime("%H:%M:%S")))
-        self.saved.emit(result.id)
 
     def save_and_close(self) -> None:
         if not self.is_modified() or self.save():

@@ -94,6 +94,9 @@ class HouseholdEditor(SavingMixin, QDialog):
         self._printable = fonts.covered_codepoints()
         self._build()
         self.fill_widgets(form)
+        from .features import install_editor_features
+
+        install_editor_features(self)
         self._validate_now()
         self._place_focus()
         self.open_seconds = time.perf_counter() - started
@@ -163,8 +166,11 @@ class HouseholdEditor(SavingMixin, QDialog):
         bottom.addWidget(self.status, 1)
         for b in (self.save_button, self.save_close_button, self.close_button):
             bottom.addWidget(b)
+        # Buttons of feature modules (calculation, agreement, payments …), next to the heading.
+        self.action_bar = QHBoxLayout()
+        self.action_bar.addWidget(self.heading, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addLayout(self.action_bar)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.problem_summary)
         layout.addWidget(self.problems)

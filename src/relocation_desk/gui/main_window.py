@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -110,9 +111,16 @@ class FilterBar(QWidget):
 
 
 class MainWindow(QMainWindow):
+    """The register window. Feature modules (``gui.features``) add their actions to ``menus``
+    and follow ``database_changed``; anything that changes households calls
+    ``refresh_households`` so the register shows the new state at once."""
+
+    database_changed = Signal(object)  # the newly opened Database
+
     def __init__(self, db: Database, operator: OperatorRef | None = None) -> None:
         super().__init__()
         self.db: Database | None = None
+        self.menus: dict[str, QMenu] = {}
         self.register: Register | None = None
         self.model: RegisterModel | None = None
         self.operator = operator
@@ -145,6 +153,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._connect_filters()
         self._build_menus()
+        from .features import install_features
+
+        install_features(self)
         self.project_label = QLabel(self)
         self.operator_label = QLabel(self)
         self.file_label = QLabel(self)
@@ -193,6 +204,14 @@ class MainWindow(QMainWindow):
         self.clear_filter_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.clear_filter_action.triggered.connect(self.clear_filters)
         household_menu.addAction(self.clear_filter_action)
+        self.menus = {
+            "file": file_menu,
+            "household": household_menu,
+            "calc": self.menuBar().addMenu(_("方案与核算(&C)")),
+            "notice": self.menuBar().addMenu(_("公示(&N)")),
+            "agreement": self.menuBar().addMenu(_("协议与支付(&A)")),
+            "report": self.menuBar().addMenu(_("报表(&R)")),
+        }
         help_menu = self.menuBar().addMenu(_("帮助(&H)"))
         about = QAction(_("关于(&A)"), self)
         about.triggered.connect(self.show_about)
@@ -220,6 +239,7 @@ class MainWindow(QMainWindow):
         if model.rowCount() > 0:
             self.table.selectRow(0)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.database_changed.emit(db)
 
     def choose_database(self) -> None:
         path = dialogs.ask_open_database(self)
@@ -354,10 +374,14 @@ class MainWindow(QMainWindow):
         self.editor = editor
 
     def household_saved(self, household_id: uuid.UUID) -> None:
-        assert self.model is not None
-        self.model.refresh_households([household_id])
-        self._update_count()
+        self.refresh_households([household_id])
         QTimer.singleShot(0, lambda: self._select(household_id))
+
+    def refresh_households(self, household_ids: list[uuid.UUID]) -> None:
+        """Re-read these households into the register (after a save, signing, payment…)."""
+        if self.model is not None:
+            self.model.refresh_households(household_ids)
+            self._update_count()
 
     # --- status bar ---------------------------------------------------------------------
     def _update_status(self) -> None:

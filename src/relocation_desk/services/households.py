@@ -132,6 +132,14 @@ class HouseholdService:
         self._choices: EditorChoices | None = None
         self._project_id: uuid.UUID | None = None
 
+    @property
+    def db(self) -> Database:
+        return self._db
+
+    @property
+    def operator(self) -> OperatorRef | None:
+        return self._operator
+
     # --- reading ---------------------------------------------------------------------------
 
     def choices(self) -> EditorChoices:

@@ -1,0 +1,46 @@
+"""Feature modules that add their menus and actions to the main window.
+
+Each module in ``FEATURES`` has ``install(window: MainWindow) -> None``: it adds its actions to
+``window.menus[...]`` (keys: file, household, calc, notice, agreement, report), reads
+``window.db`` / ``window.operator`` / ``window.current_household()`` when an action runs, and
+calls ``window.refresh_households(ids)`` after changing households. A menu with no actions is
+hidden.
+
+Modules in ``EDITOR_FEATURES`` have ``install_editor(editor: HouseholdEditor) -> None``: they add
+buttons to ``editor.action_bar`` (the row with the household's heading). The editor's household
+is ``editor.household_id`` (None while a new household is not yet saved); ``editor.service`` is its
+HouseholdService (``.db``, ``.operator``); after changing the household they call
+``editor.reload()`` so the editor shows the stored state.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .household_editor import HouseholdEditor
+    from .main_window import MainWindow
+
+
+def _feature_modules() -> tuple[ModuleType, ...]:
+    # Imported here, not at module level: the main window imports this module.
+    # One line per feature module, in menu order.
+    return ()
+
+
+def _editor_feature_modules() -> tuple[ModuleType, ...]:
+    # One line per feature module, in button order.
+    return ()
+
+
+def install_editor_features(editor: HouseholdEditor) -> None:
+    for module in _editor_feature_modules():
+        module.install_editor(editor)
+
+
+def install_features(window: MainWindow) -> None:
+    for module in _feature_modules():
+        module.install(window)
+    for menu in window.menus.values():
+        menu.menuAction().setVisible(not menu.isEmpty())
