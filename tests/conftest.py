@@ -23,6 +23,9 @@ from relocation_desk.storage.db import Database, open_database
 
 from .pgserver import NOT_FOUND, PostgresServer, find_bindir
 
+# Tests never need a screen: Qt draws offscreen unless a run asks for a real display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 

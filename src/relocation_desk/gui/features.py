@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 def _feature_modules() -> tuple[ModuleType, ...]:
     # Imported here, not at module level: the main window imports this module.
     # One line per feature module, in menu order.
-    return ()
+    from . import feature_ledger
+
+    return (feature_ledger,)
 
 
 def _editor_feature_modules() -> tuple[ModuleType, ...]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import _
+from .errors import UserError
 from .ledger_detect import SheetHeader, detect_header, hidden_columns
 from .ledger_resolve import ImportReport, Plan, report_from, resolve
 from .ledger_rows import Flag, HouseholdPlan, RowOutcome, RowReader, plan_sheet
@@ -34,7 +35,10 @@ from .ledger_values import (
     read_structure,
 )
 
-__all__ = ["ImportReport", "LedgerAnalysis", "LedgerFileError", "SheetAnalysis", "analyse", "apply"]
+__all__ = [
+    "ImportReport", "LedgerAnalysis", "LedgerFileError", "SheetAnalysis", "analyse", "apply",
+    "preview",
+]  # fmt: skip
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -43,12 +47,8 @@ _VILLAGE = re.compile(r"(?:.*[省市县区镇乡道])?([\u4e00-\u9fff]{1,8}?村)
 PREVIEW_ROWS = 30
 
 
-class LedgerFileError(Exception):
+class LedgerFileError(UserError):
     """The file cannot be imported at all (not xlsx, encrypted, damaged, empty)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -189,18 +189,42 @@ def _analyse(path: Path, today: date | None) -> LedgerAnalysis:
         s.village = s.village or _village_in(title) or (villages[0] if villages else "")
     analysis = LedgerAnalysis(path, title, sheets, today)
     # The preview: the outcomes of each sheet's first rows (the whole plan is made by apply).
-    head = LedgerAnalysis(path, title, [
-        SheetAnalysis(s.name, s.header, s.village, s.group,
-                      s.rows[: (s.header.first_data_row if s.header else 0) + PREVIEW_ROWS])
-        for s in sheets
-    ], today)  # fmt: skip
-    plan = _plan(head, None, True)
-    by_sheet: dict[str, list[RowOutcome]] = {}
-    for o in plan.outcomes:
-        by_sheet.setdefault(o.sheet, []).append(o)
+    by_sheet = preview(analysis)
     for s in sheets:
         s.preview = by_sheet.get(s.name, [])
     return analysis
+
+
+def preview(
+    analysis: LedgerAnalysis,
+    mapping_overrides: dict[str, dict[str, int | None]] | None = None,
+    *,
+    mark_for_correction: bool = True,
+) -> dict[str, list[RowOutcome]]:
+    """Each sheet's first rows' outcomes, with their warnings, under the user's corrected
+    mapping (what the import wizard shows while the user corrects columns). Only checks
+    within these rows: the database and the rest of the file are looked at by ``apply``."""
+    head = LedgerAnalysis(analysis.path, analysis.title, [
+        SheetAnalysis(s.name, s.header, s.village, s.group,
+                      s.rows[: (s.header.first_data_row if s.header else 0) + PREVIEW_ROWS])
+        for s in analysis.sheets
+    ], analysis.today)  # fmt: skip
+    with _no_gc():
+        plan = _plan(head, mapping_overrides, mark_for_correction)
+        resolve(plan, mark=mark_for_correction, known_ids={}, known_codes=set(),
+                members_layout=_members_layout(head))  # fmt: skip
+    by_sheet: dict[str, list[RowOutcome]] = {s.name: [] for s in analysis.sheets}
+    for o in plan.outcomes:
+        by_sheet.setdefault(o.sheet, []).append(o)
+    return by_sheet
+
+
+def _members_layout(analysis: LedgerAnalysis) -> set[str]:
+    """Sheets of a head row followed by member rows (a 与户主关系 column on a household sheet)."""
+    return {
+        s.name for s in analysis.sheets
+        if s.header is not None and "relation" in s.header.fields() and s.header.kind == "households"
+    }  # fmt: skip
 
 
 def _title_of(rows: list[tuple[Any, ...]], header: SheetHeader | None) -> str:
@@ -385,10 +409,7 @@ def _apply(
     from .ledger_write import existing_keys, open_target, write_plan
 
     plan = _plan(analysis, mapping_overrides, mark_for_correction)
-    members_layout = {
-        s.name for s in analysis.sheets
-        if s.header is not None and "relation" in s.header.fields() and s.header.kind == "households"
-    }  # fmt: skip
+    members_layout = _members_layout(analysis)
     if dry_run:
         known_ids, known_codes = existing_keys(db_target)
         resolve(plan, mark=mark_for_correction, known_ids=known_ids, known_codes=known_codes,

@@ -93,6 +93,18 @@ class RowOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
+def mapped_columns(header: SheetHeader, overrides: dict[str, int | None] | None) -> dict[str, int]:
+    """field → 0-based column after the user's corrections (field → column, None: not read);
+    a column given to a field is taken from any other field."""
+    cols = header.fields()
+    for fld, col in (overrides or {}).items():
+        cols.pop(fld, None)
+        if col is not None:
+            cols = {f: c for f, c in cols.items() if c != col}
+            cols[fld] = col
+    return cols
+
+
 @dataclass
 class SheetRows:
     """What the rows of one sheet became (filled by :func:`plan_sheet`)."""
@@ -116,12 +128,7 @@ class RowReader:
         mark_for_correction: bool,
     ) -> None:
         self.sheet, self.header, self.today = sheet, header, today
-        self.cols = header.fields()
-        for fld, col in (overrides or {}).items():
-            self.cols.pop(fld, None)
-            if col is not None:
-                self.cols = {f: c for f, c in self.cols.items() if c != col}
-                self.cols[fld] = col
+        self.cols = mapped_columns(header, overrides)
         self.headers = {c.index: c.header for c in header.columns}
         self.village, self.group = village, group
         self.mark = mark_for_correction

@@ -1,0 +1,62 @@
+"""Run one slow call (reading a workbook, an import, a report) off the GUI thread.
+
+``run_busy`` keeps the window painting and answering while ``fn`` runs on a worker thread,
+shows a busy dialog if the call takes longer than a moment, and returns ``fn``'s result (or
+raises its exception) in the caller's thread, so dialog code stays a straight line. ``fn`` must
+not touch widgets; it opens its own database sessions (a Database's engine is thread-safe).
+For long work with progress and cancel see ``gui.calc_task.BackgroundTask``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QEventLoop, Qt, QThread
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+T = TypeVar("T")
+
+SHOW_AFTER_MS = 400
+
+
+class _Worker(QThread):
+    def __init__(self, fn: Callable[[], object]) -> None:
+        super().__init__()
+        self._fn = fn
+        self.result: object = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self._fn()
+        except BaseException as exc:  # handed to the caller's thread
+            self.error = exc
+
+
+def run_busy(parent: QWidget | None, text: str, fn: Callable[[], T]) -> T:
+    """Call ``fn()`` on a worker thread; meanwhile ``parent`` is disabled and, after
+    ``SHOW_AFTER_MS``, a busy dialog says ``text``."""
+    worker = _Worker(fn)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)
+    busy = QProgressDialog(text, "", 0, 0, parent)
+    busy.setCancelButton(None)  # type: ignore[arg-type]  # PySide6 accepts None: no button
+    busy.setWindowModality(Qt.WindowModality.WindowModal)
+    busy.setMinimumDuration(SHOW_AFTER_MS)
+    busy.setAutoClose(False)
+    if parent is not None:
+        parent.setEnabled(False)
+    try:
+        worker.start()
+        if not worker.isFinished():
+            loop.exec()
+        worker.wait()
+    finally:
+        busy.close()
+        busy.deleteLater()
+        if parent is not None:
+            parent.setEnabled(True)
+    if worker.error is not None:
+        raise worker.error
+    return worker.result  # type: ignore[return-value]
