@@ -19,7 +19,7 @@ from relocation_desk.services.calculations import CalculationError, CalculationS
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 
-from .calc_org import add_household, make_calc_org, publish, scheme_v2, sign
+from .calc_org import SCHEME_V1, add_household, make_calc_org, publish, scheme_v2, sign
 
 AS_OF = date(2026, 3, 1)
 HAND_TOTAL = 13255000 + 461250 + 3268750 + 80000 + 400000 + 1000000 + 800000  # 192,650.00 元
@@ -225,7 +225,11 @@ def test_impact_preview_matches_an_independent_recomputation(db: Database) -> No
     with db.session() as s:
         facts = read_facts(s, ids[1:])
     after = sum(engine_compute(f.input, new, as_of=as_of).total_fen for f in facts.values())
-    before = sum(v.total_fen for v in views[1:])
+    # "Before": the same data on the same date under the version in force (not the stored
+    # totals, computed in March, when the signing-bonus window was still open).
+    old = parse_scheme(SCHEME_V1)
+    before = sum(engine_compute(f.input, old, as_of=as_of).total_fen for f in facts.values())
+    assert before != sum(v.total_fen for v in views[1:])
     assert report.signed_excluded == 1 and report.failed == []
     assert [(t.team_code, t.households, t.changed) for t in report.teams] == [("T03", 4, 4)]
     assert (report.before_fen, report.after_fen) == (before, after)

@@ -25,6 +25,7 @@ from . import (
     cmd_info,
     cmd_ledger,
     cmd_notice,
+    cmd_scheme,
 )
 from .common import CliError
 
@@ -37,6 +38,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_calc,
     cmd_fairness,
     cmd_ledger,
+    cmd_scheme,
 )
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
             "征收补偿工作台：房屋征收与补偿的离线工作软件。不带子命令运行时打开图形界面。"
         ),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        # Python 3.11's argparse does not pass this text through gettext: give it ourselves.
+        help=_("显示程序版本并退出"),
+    )
     parser.add_argument(
         "--lang",
         choices=("zh_CN", "en"),

@@ -119,3 +119,27 @@ def ask_files(parent: QWidget | None) -> list[Path]:
 def open_file(path: Path) -> bool:
     """Open a file with the program the system uses for it (a photo viewer)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def ask_documents(parent: QWidget | None) -> list[Path]:
+    """Documents to attach to an exception request (scans, photos, letters)."""
+    paths, _filter = QFileDialog.getOpenFileNames(
+        parent,
+        _("添加附件"),
+        "",
+        _(
+            "常用文件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.doc *.docx *.xls *.xlsx);;所有文件 (*)"
+        ),
+    )
+    return [Path(p) for p in paths]
+
+
+def ask_save_xlsx(parent: QWidget | None, title: str, suggested: str) -> Path | None:
+    """Where to write an Excel workbook (``suggested``: a file name)."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, title, suggested, _("Excel 工作簿 (*.xlsx)")
+    )
+    if not path:
+        return None
+    result = Path(path)
+    return result if result.suffix.lower() == ".xlsx" else result.with_name(result.name + ".xlsx")

@@ -26,14 +26,16 @@ if TYPE_CHECKING:
 def _feature_modules() -> tuple[ModuleType, ...]:
     # Imported here, not at module level: the main window imports this module.
     # One line per feature module, in menu order.
-    from . import feature_ledger
+    from . import feature_calc, feature_ledger, feature_schemes
 
-    return (feature_ledger,)
+    return (feature_ledger, feature_schemes, feature_calc)
 
 
 def _editor_feature_modules() -> tuple[ModuleType, ...]:
     # One line per feature module, in button order.
-    return ()
+    from . import feature_calc
+
+    return (feature_calc,)
 
 
 def install_editor_features(editor: HouseholdEditor) -> None:

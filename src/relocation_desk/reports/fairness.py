@@ -2,7 +2,8 @@
 
 Sheets: 说明, 分组统计, 异常值, 审批例外, 干部及亲属, 签约奖励. Written with openpyxl's
 write-only mode (100,000 households stay fast and small in memory); each sheet has a frozen
-header row, column widths, and numeric amounts in 元 with two decimals.
+header row, column widths, numeric amounts in 元 with two decimals, and a print layout (A4
+landscape, fit to the page width, header row repeated, page numbers).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
+from openpyxl.worksheet.page import PageMargins  # type: ignore[import-untyped]
+from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from ..i18n import _
 from ..services.fairness import FairnessReport
@@ -36,12 +40,15 @@ def _yuan(fen: int | None) -> Decimal | None:
 
 def _sheet(
     wb: Workbook, title: str, headers: Sequence[tuple[str, int, str | None]],
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[Sequence[Any]], wrap: frozenset[int] = frozenset(),
 ) -> None:  # fmt: skip
+    """A sheet of ``rows`` under ``headers`` (text, width, number format); the columns
+    numbered in ``wrap`` (from 0) wrap their text within the column width."""
     ws: WriteOnlyWorksheet = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for k, (_h, width, _f) in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(k)].width = width
+    _print_layout(ws)
     head = []
     for text, _w, _f in headers:
         cell = WriteOnlyCell(ws, value=text)
@@ -50,16 +57,38 @@ def _sheet(
         head.append(cell)
     ws.append(head)
     formats = [f for _h, _w, f in headers]
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    written = 1
     for row in rows:
+        written += 1
         out = []
-        for value, fmt in zip(row, formats, strict=True):
+        for k, (value, fmt) in enumerate(zip(row, formats, strict=True)):
             if isinstance(value, Decimal):
                 value = float(value)  # Excel stores doubles; shown to the cent
             cell = WriteOnlyCell(ws, value=value)
             if fmt:
                 cell.number_format = fmt
+            if k in wrap:
+                cell.alignment = wrapped
             out.append(cell)
         ws.append(out)
+    ws.print_area = f"A1:{get_column_letter(len(headers))}{written}"
+
+
+def _print_layout(ws: WriteOnlyWorksheet) -> None:
+    """A4 landscape, all columns on one page width (as many pages down as needed), the
+    header row repeated on every page, page numbers in the footer. Without this a
+    spreadsheet program prints the sheet at 100 % and the wide text columns push the rest
+    onto separate pages (LibreOffice printed column A alone)."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.oddFooter.center.text = _("&A　第 &P 页，共 &N 页")
 
 
 def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
@@ -75,7 +104,7 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
         (_("签约期限"), report.sign_deadline.isoformat() if report.sign_deadline else ""),
         (_("说明"), _("金额单位为元；审批例外中“决定时已签约户数”大于0的，属于早签约户签约后作出的例外，请指挥部关注。")),
     ]  # fmt: skip
-    _sheet(wb, _("说明"), [(_("项目"), 18, None), (_("内容"), 90, None)], notes)
+    _sheet(wb, _("说明"), [(_("项目"), 18, None), (_("内容"), 90, None)], notes, frozenset({1}))
     _sheet(
         wb, _("分组统计"),
         [(_("结构类型"), 10, None), (_("合法面积档次"), 14, None), (_("户数"), 8, "0"),
@@ -106,6 +135,7 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
         ([e.number, e.code, e.head_name, e.item_code, _yuan(e.amount_fen), e.rule, e.reason,
           e.decision, e.decided_at.date() if e.decided_at else None, e.after_signings]
          for e in report.exceptions),
+        frozenset({5, 6, 7}),
     )  # fmt: skip
     _sheet(
         wb, _("干部及亲属"),
@@ -119,6 +149,7 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
           "" if f.signed_on is None or report.sign_deadline is None
           else (_("是") if f.signed_on <= report.sign_deadline else _("否"))]
          for f, g in report.cadres),
+        frozenset({3}),
     )  # fmt: skip
     _sheet(
         wb, _("签约奖励"),

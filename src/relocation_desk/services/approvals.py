@@ -10,19 +10,24 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
+from ..domain.scheme import category_label
 from ..domain.status import Role
 from ..i18n import _
 from ..storage import models as m
 from ..storage.base import utcnow
 from ..storage.db import Database
+from .calc_inputs import SchemeBook
 from .errors import UserError
+from .household_files import check_source, files_folder, store_copy, stored_path
 from .households import OperatorRef, project_id_of
 
-__all__ = ["ApprovalError", "ApprovalService", "ApprovalView"]
+__all__ = ["ApprovalError", "ApprovalService", "ApprovalView", "Attachment", "ItemChoice"]
 
 DECIDERS = {Role.HQ.value, Role.ADMIN.value}
 STATUSES = ("pending", "approved", "rejected")
@@ -30,6 +35,14 @@ STATUSES = ("pending", "approved", "rejected")
 
 class ApprovalError(UserError):
     """An approval request that cannot be made or decided; the message says why."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A document attached to a request: its original file name and the stored copy."""
+
+    name: str
+    path: Path
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,21 @@ class ApprovalView:
     requested_at: datetime
     decided_at: datetime | None
     decision_reason: str
+    head_name: str = ""
+    team_code: str = ""
+    requested_by: str = ""  # operator names
+    decided_by: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    item_name: str = ""  # the item's or category's name in the scheme ("" if unknown)
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    """Something a request can be about: a rate item or a whole category of the scheme."""
+
+    code: str
+    name: str
+    standard_fen: int | None  # the current calculation's amount for it (None: no line)
 
 
 class ApprovalService:
@@ -124,34 +152,146 @@ class ApprovalService:
                 )
             )  # fmt: skip
 
-    def list_requests(self, status: str | None = None) -> list[ApprovalView]:
+    def list_requests(
+        self, status: str | None = None, *, household_id: uuid.UUID | None = None
+    ) -> list[ApprovalView]:
         R = m.ApprovalRequest
+        asker, decider = aliased(m.Operator), aliased(m.Operator)
         with self._db.session() as s:
             query = (
-                select(R, m.Household.code)
+                select(R, m.Household.code, m.Household.head_name, m.Team.code, asker.name,
+                       decider.name)
                 .join(m.Household, m.Household.id == R.household_id)
+                .outerjoin(m.Team, m.Team.id == R.team_id)
+                .outerjoin(asker, asker.id == R.requested_by)
+                .outerjoin(decider, decider.id == R.decided_by)
                 .where(R.project_id == project_id_of(s))
                 .order_by(R.requested_at, R.number)
-            )
+            )  # fmt: skip
             if status is not None:
                 query = query.where(R.status == status)
+            if household_id is not None:
+                query = query.where(R.household_id == household_id)
+            rows = s.execute(query).all()
+            files = self._attachments(s, [r[0].id for r in rows])
+            names = _item_names(s) if rows else {}
             return [
                 ApprovalView(
-                    r.id,
-                    r.number,
-                    r.household_id,
-                    code,
-                    r.item_code,
-                    r.requested_amount_fen,
-                    r.requested_rule,
-                    r.reason,
-                    r.status,
-                    r.requested_at,
-                    r.decided_at,
-                    r.decision_reason,
+                    r.id, r.number, r.household_id, code, r.item_code, r.requested_amount_fen,
+                    r.requested_rule, r.reason, r.status, r.requested_at, r.decided_at,
+                    r.decision_reason, head or "", team or "", by or "", decided or "",
+                    tuple(files.get(r.id, ())), names.get(r.item_code, ""),
                 )
-                for r, code in s.execute(query)
-            ]
+                for r, code, head, team, by, decided in rows
+            ]  # fmt: skip
+
+    def attach(self, request_id: uuid.UUID, source: Path) -> Path:
+        """Attach a document (a scan, a photo, a letter) to a request: copied into the
+        project's files like a household's photos. Returns the stored copy's path."""
+        op = self._operator
+        source = Path(source)
+        check_source(source)
+        with self._db.session() as s:
+            row = s.get(m.ApprovalRequest, request_id)
+            if row is None:
+                raise ApprovalError(_("找不到该申请"))
+            household_id = row.household_id
+        folder = files_folder(self._db)
+        sha, size, path = store_copy(folder, source)  # outside the transaction: may be slow
+        with self._db.session(immediate=True) as s, s.begin():
+            row = s.get(m.ApprovalRequest, request_id)
+            if row is None:
+                raise ApprovalError(_("找不到该申请"))
+            same = s.scalar(
+                select(func.count())
+                .select_from(m.StoredFile)
+                .where(m.StoredFile.approval_request_id == request_id, m.StoredFile.sha256 == sha)
+            )
+            if same:
+                return path
+            now = utcnow()
+            stored = m.StoredFile(
+                id=uuid.uuid4(), household_id=household_id, approval_request_id=request_id,
+                kind="document", original_name=source.name[:255], sha256=sha, size=size,
+                added_at=now, added_by=op.id if op is not None else None,
+            )  # fmt: skip
+            s.add(stored)
+            s.add(
+                m.AuditLog(
+                    id=uuid.uuid4(), at=now, operator_id=stored.added_by,
+                    operator_login=op.login if op is not None else "", action="attach",
+                    entity="stored_file", entity_id=str(stored.id), household_id=household_id,
+                    before=None, after={"original_name": stored.original_name, "size": size,
+                                        "sha256": sha, "approval_request": row.number},
+                    note=row.number,
+                )
+            )  # fmt: skip
+        return path
+
+    def item_choices(self, household_id: uuid.UUID, *, as_of: date) -> list[ItemChoice]:
+        """What a request for this household can name: the items of its current
+        calculation's scheme version (else the version in force on ``as_of``), those with a
+        line first, then the categories."""
+        C, L = m.Calculation, m.CalculationLine
+        with self._db.session() as s:
+            book = SchemeBook(s, project_id_of(s))
+            current = s.execute(
+                select(C.id, C.scheme_version_id)
+                .where(C.household_id == household_id, C.status != "superseded")
+                .order_by(C.version_no.desc())
+                .limit(1)
+            ).first()
+            amounts: dict[str, int] = {}
+            scheme = None
+            if current is not None:
+                scheme = book.by_id.get(current.scheme_version_id)
+                for code, amount, approval in s.execute(
+                    select(L.item_code, L.amount_fen, L.approval_request_id).where(
+                        L.calculation_id == current.id
+                    )
+                ):
+                    if approval is None:
+                        amounts[code] = amounts.get(code, 0) + amount
+            if scheme is None:
+                found = book.in_force(as_of)
+                scheme = found[1] if found is not None else None
+        if scheme is None:
+            return []
+        items = [ItemChoice(it.code, it.name, amounts.get(it.code)) for it in scheme.items]
+        items.sort(key=lambda c: c.standard_fen is None)  # stable: scheme order otherwise
+        categories = sorted({it.category for it in scheme.items})
+        items += [ItemChoice(c, category_label(scheme, c), None) for c in categories]
+        return items
+
+    def _attachments(self, s: object, request_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Path]]:
+        from sqlalchemy.orm import Session
+
+        assert isinstance(s, Session)
+        folder = files_folder(self._db)
+        found: dict[uuid.UUID, list[Attachment]] = {}
+        F = m.StoredFile
+        for start in range(0, len(request_ids), 500):
+            for rid, sha, name in s.execute(
+                select(F.approval_request_id, F.sha256, F.original_name)
+                .where(F.approval_request_id.in_(request_ids[start : start + 500]))
+                .order_by(F.added_at)
+            ):
+                found.setdefault(rid, []).append(Attachment(name, stored_path(folder, sha, name)))
+        return found
+
+
+def _item_names(s: object) -> dict[str, str]:
+    """Item and category names of the project's published scheme versions (newest wins)."""
+    from sqlalchemy.orm import Session
+
+    assert isinstance(s, Session)
+    names: dict[str, str] = {}
+    book = SchemeBook(s, project_id_of(s))
+    for scheme in sorted(book.by_id.values(), key=lambda x: x.effective_date):
+        for it in scheme.items:
+            names[it.code] = it.name
+            names.setdefault(it.category, category_label(scheme, it.category))
+    return names
 
 
 def _audit(

@@ -1,0 +1,320 @@
+"""The scheme window, driven as HQ staff would: from the menu, typing into the items table,
+saving, previewing and publishing a draft, on a copy of the demo database."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from .typing import press_key, type_text
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def db_file(tmp_path: Path, demo_db_path: Path) -> Path:
+    target = tmp_path / "s.sqlite"
+    shutil.copy(demo_db_path, target)
+    return target
+
+
+@pytest.fixture
+def messages(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
+    from relocation_desk.gui import dialogs, scheme_editor
+
+    seen: dict[str, list] = {"error": [], "info": [], "confirm": []}
+    monkeypatch.setattr(
+        dialogs, "show_error", lambda parent, title, text: seen["error"].append((title, text))
+    )
+    monkeypatch.setattr(
+        dialogs, "show_info", lambda parent, title, text: seen["info"].append((title, text))
+    )
+
+    def confirm(parent, title, text) -> bool:
+        seen["confirm"].append((title, text))
+        return True
+
+    monkeypatch.setattr(dialogs, "ask_confirm", confirm)
+    monkeypatch.setattr(scheme_editor, "today", lambda: date(2026, 11, 23))
+    return seen
+
+
+def _window(qtbot, db_file: Path, role: str):
+    from relocation_desk.gui.app import make_app
+    from relocation_desk.gui.main_window import MainWindow
+    from relocation_desk.services.households import operators
+    from relocation_desk.storage.db import open_database
+
+    make_app()
+    db = open_database(db_file)
+    operator = next(o for o in operators(db) if o.role == role)
+    w = MainWindow(db, operator)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _open_from_menu(window, qtbot):
+    from relocation_desk.gui.scheme_editor import SchemeEditor
+
+    [action] = [a for a in window.menus["calc"].actions() if a.objectName() == "openSchemes"]
+    assert action.text().startswith("补偿方案")
+    action.trigger()
+    [editor] = window.findChildren(SchemeEditor)
+    assert editor.isVisible()
+    qtbot.waitUntil(editor.isActiveWindow)
+    return editor
+
+
+def _versions(db_file: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(db_file) as conn:
+        return conn.execute(
+            "select version_no, status from scheme_version order by version_no"
+        ).fetchall()
+
+
+def _items(db_file: Path, version_no: int) -> list[tuple[str, int, str]]:
+    with sqlite3.connect(db_file) as conn:
+        return conn.execute(
+            "select i.code, i.rate_fen, i.kind from rate_item i join scheme_version v"
+            " on v.id = i.scheme_version_id where v.version_no = ? order by i.sort_order",
+            (version_no,),
+        ).fetchall()
+
+
+def _type_cell(qtbot, table, row: int, col: int, text: str) -> None:
+    table.setFocus()
+    table.setCurrentCell(row, col)
+    type_text(qtbot, table, text)
+    press_key(table, Qt.Key.Key_Return)
+
+
+def test_edit_save_preview_and_publish_a_draft(qtbot, db_file: Path, messages) -> None:
+    from relocation_desk.gui.scheme_items import CODE, NAME, RATE, UNIT
+
+    window = _window(qtbot, db_file, "hq")
+    editor = _open_from_menu(window, qtbot)
+    assert not editor.table.editTriggers()  # the published version is read-only
+    assert not editor.save_button.isEnabled() and not editor.publish_button.isEnabled()
+    published = _items(db_file, 1)
+
+    qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
+    assert _versions(db_file) == [(1, "published"), (2, "draft")]
+    assert "第2版" in editor.heading.text() and editor.table.editTriggers()
+
+    # A rate that is not an amount: marked at the cell, saving refused, nothing stored.
+    _type_cell(qtbot, editor.table, 0, RATE, "13x0")
+    editor.table.setCurrentCell(0, RATE)
+    assert "无法识别的金额“13x0”" in editor.cell_note.text()
+    assert editor.table.item(0, RATE).toolTip()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert messages["error"] and "无法识别" in messages["error"][-1][1]
+    assert _items(db_file, 2) == published
+
+    # The rate typed in 元: +1 % on the first house rate.
+    first_rate = published[0][1]
+    new_rate = first_rate * 101 // 100
+    _type_cell(qtbot, editor.table, 0, RATE, f"{new_rate / 100:.2f}")
+    assert editor.table.item(0, RATE).text() == f"{new_rate / 100:.2f}"
+    assert editor.problems_found == []
+    assert editor.windowTitle().startswith("* ")
+
+    # A new attachment item after the first row.
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert editor.table.rowCount() == len(published) + 1
+    for col, text in ((CODE, "A-PIGSTY"), (NAME, "猪圈"), (UNIT, "㎡"), (RATE, "60")):
+        _type_cell(qtbot, editor.table, 1, col, text)
+    # It must come after the items it does not depend on; any order is valid for per_item.
+    assert editor.problems_found == [], editor.problems_found
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    saved = _items(db_file, 2)
+    assert saved[0] == (published[0][0], new_rate, "per_area")
+    assert saved[1] == ("A-PIGSTY", 6000, "per_item")
+    assert saved[2:] == published[1:]
+    assert not editor.windowTitle().startswith("* ")
+
+    # Impact preview off the GUI thread, shown per team.
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.impact_dialog is not None, timeout=60000)
+    table = editor.impact_dialog.table
+    assert table.rowCount() >= 2 and table.item(table.rowCount() - 1, 0).text() == "合计"
+    changed_total = int(table.item(table.rowCount() - 1, 2).text().replace(",", ""))
+    assert changed_total > 0
+    total = [table.item(table.rowCount() - 1, c).text().replace(",", "") for c in (3, 4, 5)]
+    before, after, delta = (Decimal(x) for x in total)
+    assert delta == after - before
+
+    # Publish: the confirmation shows the numbers; then the version is immutable.
+    qtbot.mouseClick(editor.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: _versions(db_file) == [(1, "published"), (2, "published")], timeout=60000
+    )
+    title, text = messages["confirm"][-1]
+    assert title == "发布补偿方案" and f"有 {changed_total:,} 户金额变化" in text
+    assert "已发布" in messages["info"][-1][1] or "已发布" in messages["info"][-1][0]
+    assert not editor.table.editTriggers() and "不能修改" in editor.heading.text()
+    with sqlite3.connect(db_file) as conn:
+        hash_, supersedes = conn.execute(
+            "select content_hash, supersedes_id from scheme_version where version_no = 2"
+        ).fetchone()
+    assert len(hash_) == 64 and supersedes is not None
+    editor.close()
+
+
+def test_team_member_cannot_publish(qtbot, db_file: Path, messages) -> None:
+    window = _window(qtbot, db_file, "member")
+    editor = _open_from_menu(window, qtbot)
+    qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.publish_button, Qt.MouseButton.LeftButton)
+    assert "只有指挥部人员或管理员才能发布" in messages["error"][-1][1]
+    assert _versions(db_file) == [(1, "published"), (2, "draft")]
+    assert not messages["confirm"]
+    editor.close()
+
+
+def test_params_kind_and_order_edits(qtbot, db_file: Path, messages) -> None:
+    from relocation_desk.gui.scheme_items import CODE, KIND, PARAMS
+
+    window = _window(qtbot, db_file, "hq")
+    editor = _open_from_menu(window, qtbot)
+    qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
+    table = editor.table
+    # The parameters cell says what the kind takes.
+    table.setCurrentCell(0, PARAMS)
+    assert "structure_type" in editor.cell_note.text()
+    # Text that is not key=value is marked; a structure type that does not exist is a
+    # scheme problem naming the item.
+    _type_cell(qtbot, table, 0, PARAMS, "legality")
+    assert any("应写成 名称=值" in p for p in editor.problems_found)
+    table.item(0, PARAMS).setText("legality=legal; structure_type=steel")
+    assert any("第1项" in p and "steel" in p for p in editor.problems_found)
+    table.item(0, PARAMS).setText("legality=legal; structure_type=frame")
+    assert editor.problems_found == []
+    # The kind is chosen from a list (the combo the cell opens).
+    table.setCurrentCell(5, KIND)
+    table.edit(table.currentIndex())
+    combo = QApplication.focusWidget()
+    index = combo.findData("per_item")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    press_key(table, Qt.Key.Key_Return)
+    assert table.item(5, KIND).data(Qt.ItemDataRole.UserRole) == "per_item"
+    assert any("第6项" in p and "不认识的参数" in p for p in editor.problems_found)
+    table.item(5, PARAMS).setText("")
+    assert editor.problems_found == []
+    # Move the last row to the top: a derived item before what it adds up is refused.
+    codes = [table.item(r, CODE).text() for r in range(table.rowCount())]
+    guarantee = codes.index("GUARANTEE")
+    table.setCurrentCell(guarantee, CODE)
+    for _step in range(guarantee):
+        qtbot.mouseClick(editor.up_button, Qt.MouseButton.LeftButton)
+    assert table.item(0, CODE).text() == "GUARANTEE"
+    assert any("GUARANTEE" in p and "之前没有任何项目" in p for p in editor.problems_found)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "草稿未保存" in messages["error"][-1][0]
+    assert _items(db_file, 2)[0][0] != "GUARANTEE"
+    editor.dirty = False  # leave without the discard question
+    editor.close()
+
+
+def test_export_and_import(qtbot, db_file: Path, tmp_path: Path, messages, monkeypatch) -> None:
+    from relocation_desk.gui import scheme_editor
+
+    window = _window(qtbot, db_file, "hq")
+    editor = _open_from_menu(window, qtbot)
+    exported = tmp_path / "scheme.json"
+    monkeypatch.setattr(scheme_editor, "ask_export_path", lambda parent, name: exported)
+    qtbot.mouseClick(editor.export_button, Qt.MouseButton.LeftButton)
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert data["version_no"] == 1 and len(data["items"]) == len(_items(db_file, 1))
+    data["items"][0]["rate_fen"] += 100
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    monkeypatch.setattr(scheme_editor, "ask_import_path", lambda parent: changed)
+    qtbot.mouseClick(editor.import_button, Qt.MouseButton.LeftButton)
+    assert _versions(db_file) == [(1, "published"), (2, "draft")]
+    assert _items(db_file, 2)[0][1] == data["items"][0]["rate_fen"]
+    assert "第2版" in editor.heading.text()
+    # A broken file: the reason, nothing imported.
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"items": [', encoding="utf-8")
+    monkeypatch.setattr(scheme_editor, "ask_import_path", lambda parent: broken)
+    qtbot.mouseClick(editor.discard_button, Qt.MouseButton.LeftButton)
+    assert _versions(db_file) == [(1, "published")]
+    qtbot.mouseClick(editor.import_button, Qt.MouseButton.LeftButton)
+    assert "不是有效的 JSON" in messages["error"][-1][1]
+    assert _versions(db_file) == [(1, "published")]
+    editor.close()
+
+
+def test_scheme_params_and_a_custom_category(qtbot, db_file: Path, messages) -> None:
+    from relocation_desk.gui.scheme_items import CATEGORY, CODE, NAME, RATE, UNIT
+
+    window = _window(qtbot, db_file, "hq")
+    editor = _open_from_menu(window, qtbot)
+    qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
+    assert editor.scheme_params.text().startswith("issuer=")
+    box = editor.scheme_params
+    box.setFocus()
+    box.selectAll()
+    type_text(qtbot, box, "issuer")
+    assert any(p.startswith("方案参数：") for p in editor.problems_found)
+    box.selectAll()
+    type_text(qtbot, box, "issuer=新区指挥部; category_names.relocation=搬家补助")
+    assert editor.problems_found == []
+    table = editor.table
+    table.setCurrentCell(table.rowCount() - 1, CODE)
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    row = table.rowCount() - 1
+    for col, text in ((CODE, "RELOC"), (NAME, "搬家补助"), (UNIT, "户"), (RATE, "1000")):
+        _type_cell(qtbot, table, row, col, text)
+    table.setCurrentCell(row, CATEGORY)
+    table.edit(table.currentIndex())
+    combo = QApplication.focusWidget()
+    index = combo.findData("relocation")
+    assert combo.itemText(index) == "搬家补助"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    press_key(table, Qt.Key.Key_Return)
+    assert table.item(row, CATEGORY).text() == "搬家补助"
+    assert editor.problems_found == [], editor.problems_found
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not messages["error"], messages["error"]
+    with sqlite3.connect(db_file) as conn:
+        params, notes = conn.execute(
+            "select params, notes from scheme_version where version_no = 2"
+        ).fetchone()
+        category = conn.execute("select category from rate_item where code = 'RELOC'").fetchone()
+    params = json.loads(params)
+    assert params["issuer"] == "新区指挥部"
+    assert params["category_names"] == {"relocation": "搬家补助"}
+    assert params["notes"] == notes and notes
+    assert category == ("relocation",)
+    editor.close()
+
+
+def test_a_cancelled_preview_shows_nothing(qtbot, db_file: Path, messages) -> None:
+    window = _window(qtbot, db_file, "hq")
+    editor = _open_from_menu(window, qtbot)
+    qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    assert editor.runner.busy is not None
+    # 取消, before the result reaches the GUI thread.
+    [cancel] = editor.runner.busy.findChildren(QPushButton)
+    cancel.click()
+    qtbot.waitUntil(lambda: not editor.runner.running, timeout=60000)
+    qtbot.wait(50)  # let queued signals arrive
+    assert editor.impact_dialog is None and not messages["error"]
+    # A later preview still works.
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.impact_dialog is not None, timeout=60000)
+    editor.close()
