@@ -98,3 +98,26 @@ def test_fast_text_writes_what_reportlab_writes() -> None:
                 font = (f, size)
             ref.textOut(run)
     assert t.t.getCode() == ref.getCode()
+
+
+def _fonts(path: Path) -> list[tuple[str, str]]:
+    """``(name, emb)`` of every font pdffonts lists (emb is its "yes"/"no" column)."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = out.stdout.splitlines()[2:]  # after the header and the dashes
+    # name type encoding emb sub uni object-number generation: emb is the 5th field from the end
+    return [(ln.split()[0], ln.split()[-5]) for ln in rows if ln.strip()]
+
+
+def test_every_font_in_a_notice_is_embedded(sqlite_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    org = make_notice_org(sqlite_db, n=30)
+    view = NoticeService(sqlite_db, org.clerk).post_or_reprint(
+        org.village, NoticeKind.COMPENSATION, posted_from=date(2026, 4, 1), objection_place="村委会"
+    )
+    for paper in ("A3", "A4"):
+        for render in (render_round, render_changes):
+            out = tmp_path / f"{render.__name__}-{paper}.pdf"
+            render(view, out, paper=paper)
+            fonts = _fonts(out)
+            assert fonts, out  # the sheet has text, so pdffonts lists something
+            assert all(emb == "yes" for _name, emb in fonts), fonts
+            assert not any("Helvetica" in name for name, _emb in fonts), fonts

@@ -79,7 +79,7 @@ def test_objection_deadline_and_decisions(db) -> None:  # type: ignore[no-untype
     view = _post(svc, org)
     hid = org.households[0]
     obj = svc.record_objection(hid, view.id, "合法面积", "面积量少了", date(2026, 4, 5))
-    assert obj.deadline == date(2026, 4, 7)
+    assert obj.deadline == date(2026, 4, 20)  # 15 days to answer it
     with pytest.raises(NoticeError, match="截止"):
         svc.record_objection(hid, view.id, "合法面积", "晚了", date(2026, 4, 8))
     late = NoticeService(db, org.hq).record_objection(hid, view.id, "x", "晚了", date(2026, 4, 8))

@@ -101,16 +101,33 @@ def run_notice(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from ..domain.notice import normalise_code
     from ..services.notices import NoticeService
+    from .common import CliError
 
+    # "Not found" is an answer the user must not miss in a script's output: an error on
+    # stderr with exit status 1, like every other failure of the command.
+    if normalise_code(args.code) is None:
+        raise CliError(
+            _(
+                "“{code}”不是验证码：验证码是 16 位字母和数字（如 7BW8-05R0-VE5Z-D76M），"
+                "也可以粘贴扫描二维码得到的 RDN:… 文字",
+                code=args.code.strip(),
+            )
+        )
     db = open_target(args.db)
     try:
         result = NoticeService(db, None).verify(args.code)
     finally:
         db.close()
     if not result.found or result.round is None:
-        print(_("验证码 {code} 不存在：这不是本项目数据库发布的公示", code=result.code))
-        return 1
+        raise CliError(
+            _(
+                "验证码 {code} 不存在：这份公示不是由本数据库发布的（请核对验证码，"
+                "或换用发布该公示的数据库）",
+                code=result.code,
+            )
+        )
     r = result.round
     print(
         _(

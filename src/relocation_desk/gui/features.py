@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 def _feature_modules() -> tuple[ModuleType, ...]:
     # Imported here, not at module level: the main window imports this module.
     # One line per feature module, in menu order.
-    from . import feature_calc, feature_ledger, feature_schemes
+    from . import feature_calc, feature_ledger, feature_notices, feature_schemes
 
-    return (feature_ledger, feature_schemes, feature_calc)
+    return (feature_ledger, feature_schemes, feature_calc, feature_notices)
 
 
 def _editor_feature_modules() -> tuple[ModuleType, ...]:

@@ -444,7 +444,14 @@ def _show_page(c: rl_canvas.Canvas) -> None:
 def _qr_drawing(text: str, size: float) -> Drawing:
     w = QrCodeWidget(text, barLevel="M")
     x0, y0, x1, y1 = w.getBounds()
-    d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    # The drawing's state would otherwise start with Helvetica (reportlab's STATE_DEFAULTS)
+    # and list that unembedded font in the PDF, though the QR code draws no text.
+    d = Drawing(
+        size,
+        size,
+        transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0],
+        initialFontName=MAIN,
+    )
     d.add(w)
     return d
 
@@ -843,13 +850,15 @@ _FIELD_LABELS = {
 }
 
 
-def _field_label(key: str) -> str:
+def field_label(key: str) -> str:
+    """A changed field's name as the changes sheet (and the verify dialog) shows it."""
     if key.startswith("amounts."):
         return _(COLUMN_LABELS.get(key.split(".", 1)[1], key))
     return _(_FIELD_LABELS.get(key, key))
 
 
-def _value(key: str, v: Any) -> str:
+def field_value(key: str, v: Any) -> str:
+    """A public figure as printed (areas in ㎡, money in yuan, — for nothing)."""
     if v is None or v == "":
         return "—"
     if key.endswith("area_dm2"):
@@ -883,12 +892,12 @@ def render_changes(view: RoundView, out: str | Path | BinaryIO, *, paper: str = 
             for key, (old, new) in (d.get("changes") or {}).items():
                 rows.append(
                     Row(
-                        [*base, Cell(label), Cell(_field_label(key)),
-                         Cell(_value(key, old)), Cell(_value(key, new))]
+                        [*base, Cell(label), Cell(field_label(key)),
+                         Cell(field_value(key, old)), Cell(field_value(key, new))]
                     )
                 )  # fmt: skip
         else:
-            total = _value("total_fen", d.get("total_fen")) if "total_fen" in d else ""
+            total = field_value("total_fen", d.get("total_fen")) if "total_fen" in d else ""
             old, new = ("", total) if r.change_mark == "new" else (total, "")
             rows.append(
                 Row([*base, Cell(label), Cell(_("整户")), Cell(old), Cell(new)],

@@ -52,6 +52,8 @@ KIND_TITLES = {
     NoticeKind.SIGNED: "签约公示",
 }
 DEFAULT_DAYS = 7
+# Days to answer an objection (setting ``objection_reply_days``), as county schemes commonly set.
+OBJECTION_REPLY_DAYS = 15
 
 
 class NoticeError(UserError):
@@ -587,6 +589,14 @@ class NoticeService:
                     )
                 )
             now = datetime.now(UTC)
+            reply_days = s.scalar(
+                select(m.Setting.value).where(
+                    m.Setting.project_id == rnd.project_id,
+                    m.Setting.key == "objection_reply_days",
+                )
+            )
+            if not isinstance(reply_days, int) or isinstance(reply_days, bool) or reply_days < 1:
+                reply_days = OBJECTION_REPLY_DAYS
             obj = m.Objection(
                 id=uuid.uuid4(),
                 household_id=household_id,
@@ -594,7 +604,9 @@ class NoticeService:
                 subject=subject.strip(),
                 text=text.strip(),
                 received_on=received_on,
-                deadline=deadline,
+                # The objection's own deadline is for answering it (限时答复), not the round's
+                # last day for receiving objections (checked above).
+                deadline=received_on + timedelta(days=reply_days),
                 status="open",
                 created_at=now,
                 updated_at=now,
