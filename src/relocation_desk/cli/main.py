@@ -17,6 +17,7 @@ from types import ModuleType
 from .. import __version__
 from ..i18n import _, set_language
 from . import (
+    cmd_agreement,
     cmd_backup,
     cmd_calc,
     cmd_demo,
@@ -35,6 +36,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_info,
     cmd_backup,
     cmd_notice,
+    cmd_agreement,
     cmd_calc,
     cmd_fairness,
     cmd_ledger,

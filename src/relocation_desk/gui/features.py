@@ -26,16 +26,22 @@ if TYPE_CHECKING:
 def _feature_modules() -> tuple[ModuleType, ...]:
     # Imported here, not at module level: the main window imports this module.
     # One line per feature module, in menu order.
-    from . import feature_calc, feature_ledger, feature_notices, feature_schemes
+    from . import (
+        feature_agreements,
+        feature_calc,
+        feature_ledger,
+        feature_notices,
+        feature_schemes,
+    )
 
-    return (feature_ledger, feature_schemes, feature_calc, feature_notices)
+    return (feature_ledger, feature_schemes, feature_calc, feature_notices, feature_agreements)
 
 
 def _editor_feature_modules() -> tuple[ModuleType, ...]:
     # One line per feature module, in button order.
-    from . import feature_calc
+    from . import feature_agreements, feature_calc
 
-    return (feature_calc,)
+    return (feature_calc, feature_agreements)
 
 
 def install_editor_features(editor: HouseholdEditor) -> None:

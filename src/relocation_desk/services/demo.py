@@ -47,6 +47,7 @@ from ..storage.errors import StorageError
 from . import demo_data as data
 from .demo_people import People
 from .demo_plan import Layout, Timeline, plan_project
+from .demo_records import AGREEMENT_VALUES
 from .demo_shard import ShardJob, create_scratch, generate_teams, run_shard, team_random
 from .demo_writer import BulkWriter, Clock, Ids
 
@@ -374,6 +375,7 @@ class _Plan:
             "decision_number_format": data.DECISION_PREFIX + "〔{year}〕第{seq:03d}号",
             "notice_period_days": tl.notice_days,
             "sign_deadline": clock.day(tl.sign_deadline),
+            "agreement_values": AGREEMENT_VALUES,
             "report_cutoff": "17:00",
             "demo": {"seed": self.seed, "today": self.today.isoformat(), "households": self.n},
         }

@@ -7,9 +7,11 @@ gap-free in signing order; paid → payments (some in two instalments, a few dep
 up to the agreement total; vacated/demolished → milestones after the payment; holdouts after
 the signing deadline → a compensation decision. A few objections and approval requests too.
 
-Signing re-runs the engine with the signing date (bonus windows are judged by it); when that
-changes an amount, the signed figures are a new calculation version that supersedes the one
-that was posted, and the agreement points to it.
+A household that signs is calculated for its signing date (bonus windows are judged by it),
+so the figures posted on the notice are the figures of its agreement — as the agreement
+service requires (an office whose bonus window changed between calculation and signing
+recalculates and posts again first; the demo skips that detour). The agreement's content is
+built by :mod:`.agreement_content` from the shipped template, like a printed one.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
-from ..domain import idnumber, money
+from ..domain import idnumber
 from ..domain.calculation import CalculationResult
 from ..domain.engine import compute, inputs_hash
 from ..domain.engine_rules import bonus_day, window_for
@@ -35,7 +38,9 @@ from ..domain.notice import (
 from ..domain.scheme import RateKind, Scheme
 from ..domain.status import CompensationMethod, HouseholdStatus, NoticeKind
 from ..storage import models as m
+from . import agreement_content as ac
 from . import demo_data as data
+from .calc_inputs import version_label
 from .demo_plan import HouseholdPlan, Layout, VillagePlan
 from .demo_writer import BulkWriter, Clock, Ids
 from .notices import hashed_rows
@@ -46,6 +51,8 @@ METHOD_LABELS = {
     CompensationMethod.SWAP: "产权调换",
     CompensationMethod.MIXED: "货币补偿与产权调换相结合",
 }
+# The project's agreement settings (setting ``agreement_values``), over the template's defaults.
+AGREEMENT_VALUES = {"resettlement_place": data.RESETTLEMENT_PLACE}
 OBJECTION_SHARE = 0.03  # of households on a notice
 APPROVAL_SHARE = 0.006  # of calculated households
 
@@ -78,6 +85,10 @@ class CaseFacts:
     structures: str  # "砖混 120.50㎡、简易 12.00㎡"
     cadre_mark: str
     payee: str
+    address: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
+    members: tuple[tuple[str, str, str | None, date], ...] = ()  # name, relation, ID, birth
 
 
 class Records:
@@ -98,6 +109,7 @@ class Records:
         self.scheme_version_id = scheme_version_id
         self.project_id = project_id
         self._bonus_items = [it for it in scheme.items if it.kind is RateKind.BONUS_WINDOW]
+        self._template, self._agreement_values = ac.resolve_template(None, AGREEMENT_VALUES)
         # Notice rows per village, gathered while the village's households are generated.
         self._notice_rows: dict[int, list[tuple[HouseholdPlan, dict[str, Any]]]] = {}
         self.engine_calls = 0
@@ -113,33 +125,26 @@ class Records:
     def calculations(
         self, p: HouseholdPlan, hh: HouseholdInput, first: CalculationResult
     ) -> tuple[Calc, Calc]:
-        """Store the household's calculation(s); returns (posted/first, current)."""
+        """Store the household's calculation; returns (posted, current), the same version.
+
+        A household that signs gets the figures for its signing day: when a bonus window of
+        that day differs from the calculation day's, the engine runs for the signing day (as
+        the office recalculates, checks and posts again before signing)."""
         team = self.layout.teams[p.team]
         assert p.calculated is not None
         checked = p.checked is not None
-        v1 = Calc(self.ids.new(), 1, first)
-        current = v1
-        second: CalculationResult | None = None
+        stored_hh, as_of = hh, p.calculated
         if p.signed is not None:
-            signed_hh = replace(hh, signed_on=self.clock.date(p.signed))
-            if not self._same_windows(hh, p.calculated, signed_hh, p.signed):
-                second = self.compute(signed_hh, p.signed)
-                if _amounts(second) == _amounts(first):
-                    second = None
-            if second is not None:
-                current = Calc(self.ids.new(), 2, second)
+            stored_hh = replace(hh, signed_on=self.clock.date(p.signed))
+            if not self._same_windows(hh, p.calculated, stored_hh, p.signed):
+                as_of = p.signed
+                first = self.compute(stored_hh, as_of)
+        v1 = Calc(self.ids.new(), 1, first)
         self._calculation(
-            p, v1, hh, p.calculated, p.responsible, team.leader if checked else None,
-            p.checked, superseded=second is not None, supersedes=None,
+            p, v1, stored_hh, p.calculated, p.responsible, team.leader if checked else None,
+            p.checked, as_of=as_of,
         )  # fmt: skip
-        if second is not None:
-            assert p.signed is not None
-            signed_hh = replace(hh, signed_on=self.clock.date(p.signed))
-            self._calculation(
-                p, current, signed_hh, p.signed, p.responsible, team.leader, p.signed,
-                superseded=False, supersedes=v1.id,
-            )  # fmt: skip
-        return v1, current
+        return v1, v1
 
     def _same_windows(self, a: HouseholdInput, a_day: int, b: HouseholdInput, b_day: int) -> bool:
         """True if every bonus item falls in the same window for both (so the engine would
@@ -163,11 +168,10 @@ class Records:
         checked_by: int | None,
         checked_day: int | None,
         *,
-        superseded: bool,
-        supersedes: str | None,
+        as_of: int,
     ) -> None:
         ops, rng, clock = self.layout.operators, self.rng, self.clock
-        status = "superseded" if superseded else "checked" if checked_by is not None else "computed"
+        status = "checked" if checked_by is not None else "computed"
         computed_at = clock.work_time(day, rng)
         checked_at = None
         if checked_by is not None and checked_day is not None:
@@ -176,11 +180,11 @@ class Records:
             "id": calc.id, "household_id": p.id, "version_no": calc.version_no,
             "scheme_version_id": self.scheme_version_id, "status": status,
             "compensation_method": hh.compensation_method.value,
-            "inputs_hash": inputs_hash(hh, self.scheme, as_of=clock.date(day)),
+            "inputs_hash": inputs_hash(hh, self.scheme, as_of=clock.date(as_of)),
             "total_fen": calc.result.total_fen, "computed_at": computed_at,
             "computed_by": ops[computed_by].id, "checked_at": checked_at,
             "checked_by": ops[checked_by].id if checked_by is not None else None,
-            "supersedes_id": supersedes,
+            "supersedes_id": None,
         })  # fmt: skip
         add, new, calc_id = self._add_line, self.ids.new, calc.id
         for ln in calc.result.lines:
@@ -285,36 +289,16 @@ class Records:
         assert p.signed is not None and p.agreement_seq is not None
         clock, rng, ops = self.clock, self.rng, self.layout.operators
         result = calc.result
-        cats = result.by_category()
         year = clock.date(p.signed).year
-        swap = next((ln for ln in result.lines if ln.category == "resettlement"), None)
         agreement_id = self.ids.new()
         signed_at = clock.work_time(p.signed, rng)
-        moving, transition = cats.get("moving", 0), cats.get("transition", 0)
-        business = cats.get("business", 0)
-        content = {
-            "method": {"code": method.value, "label": METHOD_LABELS[method]},
-            "amount": {
-                "fen": result.total_fen, "upper": result.total_upper,
-                "payment_deadline": clock.day(p.signed + 15),
-                "terms": "本协议签订之日起15日内，一次性（或分两期）支付至被征收人指定账户",
-            },
-            "resettlement": (
-                {"place": data.RESETTLEMENT_PLACE, "area": str(swap.quantity), "unit": swap.unit}
-                if swap is not None else {"text": "不适用（货币补偿）"}
-            ),
-            "moving_fee": {"fen": moving, "upper": money.to_chinese_upper(moving)},
-            "transition_fee": {"fen": transition, "upper": money.to_chinese_upper(transition)},
-            "business_loss": {"fen": business, "text": "" if business else "无"},
-            "vacate_deadline": clock.day(p.signed + 30),
-            "transition": {"mode": "自行过渡", "text": data.TRANSITION_TEXT},
-            "categories": cats,
-        }  # fmt: skip
+        number = f"{data.AGREEMENT_PREFIX}〔{year}〕第{p.agreement_seq:05d}号"
+        content = self._agreement_content(p, facts, calc, method)
+        content.update(number=number, revision=1, issued_on=clock.day(p.signed))
         self.w.add(m.Agreement.__table__, {
             "id": agreement_id, "project_id": self.project_id, "household_id": p.id,
             "kind": "main", "parent_id": None, "seq_no": p.agreement_seq,
-            "number": f"{data.AGREEMENT_PREFIX}〔{year}〕第{p.agreement_seq:05d}号",
-            "status": "signed", "scheme_version_id": self.scheme_version_id,
+            "number": number, "status": "signed", "scheme_version_id": self.scheme_version_id,
             "calculation_id": calc.id, "compensation_method": method.value,
             "total_fen": result.total_fen, "content": content,
             "payment_deadline": clock.day(p.signed + 15),
@@ -324,6 +308,41 @@ class Records:
             "created_at": signed_at, "updated_at": signed_at,
         })  # fmt: skip
         return agreement_id
+
+    def _agreement_content(
+        self, p: HouseholdPlan, facts: CaseFacts, calc: Calc, method: CompensationMethod
+    ) -> dict[str, Any]:
+        assert p.signed is not None
+        day = self.clock.date(p.signed)
+        result = calc.result
+        bonus_codes = {it.code for it in self._bonus_items if it.date_source == "signed"}
+        agreement_facts = ac.AgreementFacts(
+            project_name=data.PROJECT_NAME, household_code=p.code, head_name=facts.head_name,
+            head_id_number=facts.head_id or "", address=facts.address,
+            village=self.layout.villages[p.village].name, group=facts.group_name,
+            method=method.value,
+            bank_name=facts.bank_name, bank_account=facts.bank_account,
+            account_holder=facts.payee,
+            signers=tuple(
+                ac.Signer(name, relation, id_number or "")
+                for name, relation, id_number, birth in facts.members
+                if ac.adult_on(birth, day)
+            ),
+            lines=tuple(
+                ac.Line(ln.seq, ln.item_name, ln.category, str(ln.quantity), ln.unit,
+                        ln.rate_fen, ln.amount_fen)
+                for ln in result.lines
+            ),
+            total_fen=result.total_fen, calculation_id=str(uuid.UUID(calc.id)),
+            calculation_version=calc.version_no,
+            scheme_version_id=str(uuid.UUID(self.scheme_version_id)),
+            scheme_label=version_label(self.scheme),
+            bonus_text=ac.bonus_text(
+                [(ln.item_code, ln.item_name, ln.amount_fen) for ln in result.lines], bonus_codes
+            ),
+            values=self._agreement_values,
+        )  # fmt: skip
+        return ac.build_main(agreement_facts, self._template)
 
     def payments(self, p: HouseholdPlan, facts: CaseFacts, agreement_id: str, total: int) -> None:
         assert p.paid is not None

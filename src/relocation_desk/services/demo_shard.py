@@ -192,10 +192,14 @@ class TeamWork:
         cadre_mark = "干部" if any(x.is_cadre for x in members) else (
             "干部亲属" if any(x.is_cadre_relative for x in members) else ""
         )  # fmt: skip
+        key = (p.village, p.group)
+        number = self._addresses[key] = self._addresses.get(key, 0) + 1
+        address = f"{data.TOWN}{village.name}{group_name}{number}号"
         facts = CaseFacts(
             head.name, head.id_number, group_name, len(members), legal, unlicensed,
             structure_summary([(b.structure_type, b.legal_area_dm2, b.unlicensed_area_dm2) for b in buildings]),
-            cadre_mark, payee,
+            cadre_mark, payee, address, bank, account,
+            tuple((x.name, x.relation, x.id_number, x.birth) for x in members),
         )  # fmt: skip
 
         total: int | None = None
@@ -203,8 +207,6 @@ class TeamWork:
         if p.calculated is not None:
             method, total = self._case(p, members, buildings, counted, facts)
 
-        key = (p.village, p.group)
-        number = self._addresses[key] = self._addresses.get(key, 0) + 1
         changed = max(clock.work_time(p.last_event, rng), created)
         special = ""
         if rng.random() < 0.03:
@@ -216,7 +218,7 @@ class TeamWork:
             "id": p.id, "project_id": self.project_id, "code": p.code,
             "team_id": lay.teams[p.team].id, "village_id": village.id, "group_id": group_id,
             "responsible_id": lay.operators[p.responsible].id,
-            "address": f"{data.TOWN}{village.name}{group_name}{number}号",
+            "address": address,
             "status": p.status.value, "status_changed_at": changed, "deadline": None,
             "closed_at": clock.at(p.demolished, 17 * 60) if p.demolished is not None else None,
             "compensation_method": method.value if method is not None else None,

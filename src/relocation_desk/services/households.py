@@ -46,6 +46,7 @@ from .household_files import (
     stored_path,
 )
 from .household_history import HistoryEntry, household_history, names_from
+from .household_lock import locked_problems
 from .household_store import database_problems, read_form
 from .household_values import audit_rows
 from .household_write import WriteContext, write_form
@@ -230,6 +231,9 @@ class HouseholdService:
                     items={i.code: (i.name, i.unit) for i in choices.attachment_items},
                 )
                 hh, changes = write_form(s, hh, form, ctx)
+                locked = locked_problems(s, hh, form, changes)
+                if locked:  # raised inside the transaction: nothing is written
+                    raise ValidationFailed(locked, _summary(locked, confirmed=True))
                 s.add_all(
                     audit_rows(
                         changes,
