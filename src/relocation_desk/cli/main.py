@@ -26,6 +26,7 @@ from . import (
     cmd_info,
     cmd_ledger,
     cmd_notice,
+    cmd_payments,
     cmd_scheme,
 )
 from .common import CliError
@@ -40,6 +41,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_calc,
     cmd_fairness,
     cmd_ledger,
+    cmd_payments,
     cmd_scheme,
 )
 

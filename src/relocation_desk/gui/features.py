@@ -31,17 +31,25 @@ def _feature_modules() -> tuple[ModuleType, ...]:
         feature_calc,
         feature_ledger,
         feature_notices,
+        feature_payments,
         feature_schemes,
     )
 
-    return (feature_ledger, feature_schemes, feature_calc, feature_notices, feature_agreements)
+    return (
+        feature_ledger,
+        feature_schemes,
+        feature_calc,
+        feature_notices,
+        feature_agreements,
+        feature_payments,
+    )
 
 
 def _editor_feature_modules() -> tuple[ModuleType, ...]:
     # One line per feature module, in button order.
-    from . import feature_agreements, feature_calc
+    from . import feature_agreements, feature_calc, feature_payments
 
-    return (feature_calc, feature_agreements)
+    return (feature_calc, feature_agreements, feature_payments)
 
 
 def install_editor_features(editor: HouseholdEditor) -> None:

@@ -6,7 +6,9 @@ buildings, attachments, calculation lines), minutes instead of the budget of 60 
 writer builds each row's XML from pre-made fragments (~1 µs per cell) and streams it through
 ``zipfile``, so memory stays flat whatever the size. It writes only what a ledger needs:
 typed columns (text, integer, money, area, date), a bold header row that is frozen and
-filtered, and column widths. The output opens in Excel, WPS, LibreOffice and openpyxl.
+filtered, and column widths; optionally a bold totals row after the filtered range and a print
+set-up (A4 landscape fitted to the page width, header row repeated, a page-number footer).
+The output opens in Excel, WPS, LibreOffice and openpyxl.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from xml.sax.saxutils import escape
 TEXT, INTEGER, MONEY, AREA, DATE, GENERAL = "text", "int", "money", "area", "date", "general"
 _STYLE = {GENERAL: 0, TEXT: 2, MONEY: 3, AREA: 4, DATE: 5, INTEGER: 6}
 _HEADER_STYLE = 1
+# Totals row (bold): text, money, integer.
+_TOTAL_STYLE = {MONEY: 8, INTEGER: 9}
+_TOTAL_TEXT_STYLE = 7
 _EPOCH = date(1899, 12, 30).toordinal()
 _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
 
@@ -34,7 +39,7 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="7">
+<cellXfs count="10">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>
 <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
@@ -42,6 +47,9 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<xf numFmtId="4" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1"/>
+<xf numFmtId="1" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -84,6 +92,25 @@ def _row_function(kinds: Sequence[str]) -> Any:
     return scope["fmt"]
 
 
+def _totals_row(n: int, kinds: Sequence[str], values: Sequence[Any]) -> str:
+    cells = []
+    for kind, v in zip(kinds, values, strict=True):
+        if v is None or v == "":
+            cells.append("<c/>")
+        elif kind in _TOTAL_STYLE and not isinstance(v, str):
+            number = repr(v / 100) if kind in (MONEY, AREA) else _number(v)
+            cells.append(f'<c s="{_TOTAL_STYLE[kind]}"><v>{number}</v></c>')
+        else:
+            cells.append(
+                f'<c t="inlineStr" s="{_TOTAL_TEXT_STYLE}"><is><t xml:space="preserve">{_text(v)}</t></is></c>'
+            )
+    return f'<row r="{n}">' + "".join(cells) + "</row>"
+
+
+def _quoted_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
 def _col(index: int) -> str:
     n, out = index + 1, ""
     while n:
@@ -99,16 +126,28 @@ class StreamingWorkbook:
         self._path = Path(path)
         self._zip = zipfile.ZipFile(self._path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._sheets: list[str] = []
+        self._print_titles: list[int] = []  # sheet indexes whose header row repeats in print
 
     def add_sheet(
         self,
         name: str,
         columns: Sequence[tuple[str, str, float]],
         rows: Iterable[Sequence[Any]],
+        *,
+        totals: Sequence[Any] | None = None,
+        landscape: bool = False,
+        footer: str = "",
     ) -> int:
-        """``columns``: (header, kind, width). Returns the number of data rows written."""
+        """``columns``: (header, kind, width). Returns the number of data rows written.
+
+        ``totals``: a bold last row outside the filter (money and integers as numbers, anything
+        else as text). ``landscape``: print on A4 landscape fitted to the page width with the
+        header row on every page. ``footer``: centred footer text (``&P`` page, ``&N`` pages).
+        """
         self._sheets.append(name)
         index = len(self._sheets)
+        if landscape:
+            self._print_titles.append(index - 1)
         kinds = [k for _h, k, _w in columns]
         last = _col(len(columns) - 1)
         with self._zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True) as f:
@@ -116,7 +155,8 @@ class StreamingWorkbook:
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if landscape else "")
+                + '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                 'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
                 '<sheetFormatPr defaultRowHeight="15"/><cols>'
             ]
@@ -140,9 +180,22 @@ class StreamingWorkbook:
                     write("".join(buffer).encode())
                     buffer.clear()
             count = rownum - 1
-            tail = "".join(buffer) + "</sheetData>"
+            tail = "".join(buffer)
+            if totals is not None:
+                tail += _totals_row(rownum + 1, kinds, totals)
+            tail += "</sheetData>"
             tail += f'<autoFilter ref="A1:{last}{max(rownum, 1)}"/>'
-            tail += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+            if landscape:
+                tail += '<printOptions horizontalCentered="1"/>'
+                tail += '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+                tail += '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+            else:
+                tail += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            if footer:
+                tail += (
+                    f"<headerFooter><oddFooter>&amp;C{escape(footer)}</oddFooter></headerFooter>"
+                )
+            tail += "</worksheet>"
             write(tail.encode())
         return count
 
@@ -157,7 +210,7 @@ class StreamingWorkbook:
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f"<sheets>{sheets}</sheets></workbook>",
+            f"<sheets>{sheets}</sheets>{self._defined_names()}</workbook>",
         )
         rels = "".join(
             f'<Relationship Id="rId{i}" '
@@ -204,6 +257,16 @@ class StreamingWorkbook:
             'Target="xl/workbook.xml"/></Relationships>',
         )
         z.close()
+
+    def _defined_names(self) -> str:
+        if not self._print_titles:
+            return ""
+        names = "".join(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+            f"{escape(_quoted_sheet(self._sheets[i]))}!$1:$1</definedName>"
+            for i in self._print_titles
+        )
+        return f"<definedNames>{names}</definedNames>"
 
     def __enter__(self) -> StreamingWorkbook:
         return self

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.money import format_fen
-from ..domain.status import STRUCTURE_LABELS, StructureType
+from ..domain.status import STATUS_LABELS, STRUCTURE_LABELS, HouseholdStatus, StructureType
 from ..domain.units import format_area, quantity_decimal
 from ..i18n import _
 from ..storage import models as m
@@ -51,12 +51,21 @@ class Names:
 
 def household_history(s: Session, household_id: uuid.UUID, names: Names) -> list[HistoryEntry]:
     out: list[HistoryEntry] = []
-    audits = s.scalars(
-        select(m.AuditLog)
-        .where(m.AuditLog.household_id == household_id)
-        .order_by(m.AuditLog.at.desc())
+    audits = list(
+        s.scalars(
+            select(m.AuditLog)
+            .where(m.AuditLog.household_id == household_id)
+            .order_by(m.AuditLog.at.desc())
+        )
     )
-    out.extend(_audit_entry(a, names) for a in audits)
+    # Payments, milestones and decisions have their own entries below; a reversal's reason is
+    # only in its audit row.
+    reasons = {
+        a.entity_id: str(a.after.get("reason", ""))
+        for a in audits
+        if (a.entity, a.action) == ("payment", "reverse") and isinstance(a.after, dict)
+    }
+    out.extend(_audit_entry(a, names) for a in audits if (a.entity, a.action) not in _EVENTS)
     for c in s.scalars(select(m.Calculation).where(m.Calculation.household_id == household_id)):
         out.extend(_calculation_entries(c, names))
     notices = s.execute(
@@ -68,7 +77,7 @@ def household_history(s: Session, household_id: uuid.UUID, names: Names) -> list
     for a in s.scalars(select(m.Agreement).where(m.Agreement.household_id == household_id)):
         out.append(_agreement_entry(a, names))
     for p in s.scalars(select(m.Payment).where(m.Payment.household_id == household_id)):
-        out.append(_payment_entry(p, names))
+        out.append(_payment_entry(p, names, reasons.get(str(p.id), "")))
     for ms in s.scalars(select(m.Milestone).where(m.Milestone.household_id == household_id)):
         out.append(_milestone_entry(ms, names))
     for o in s.scalars(select(m.Objection).where(m.Objection.household_id == household_id)):
@@ -207,6 +216,12 @@ def _audit_entry(a: m.AuditLog, names: Names) -> HistoryEntry:
     labels = _field_labels()
     before = a.before if isinstance(a.before, dict) else {}
     after = a.after if isinstance(a.after, dict) else {}
+    if (a.entity, a.action) == ("household", "status"):
+        title = _(
+            "状态：{before} → {after}",
+            before=_status_text(before.get("status")), after=_status_text(after.get("status")),
+        )  # fmt: skip
+        return HistoryEntry(a.at, names.who(a.operator_id, a.operator_login), "audit", title, ())
     details: list[str] = []
     for field in [*before, *(f for f in after if f not in before)]:
         if field == "sha256":
@@ -225,6 +240,22 @@ def _audit_entry(a: m.AuditLog, names: Names) -> HistoryEntry:
     return HistoryEntry(
         a.at, names.who(a.operator_id, a.operator_login), "audit", title, tuple(details)
     )
+
+
+# Audit rows of events that have their own history entries (payments, milestones, decisions).
+_EVENTS = {
+    ("payment", "create"),
+    ("payment", "reverse"),
+    ("milestone", "create"),
+    ("compensation_decision", "create"),
+}
+
+
+def _status_text(code: object) -> str:
+    try:
+        return _(STATUS_LABELS[HouseholdStatus(str(code))])
+    except ValueError:
+        return str(code or "")
 
 
 # --- the work done on the case --------------------------------------------------------------
@@ -300,9 +331,11 @@ def _agreement_entry(a: m.Agreement, names: Names) -> HistoryEntry:
     )
 
 
-def _payment_entry(p: m.Payment, names: Names) -> HistoryEntry:
-    amount = format_fen(p.amount_fen)
-    if p.kind == "deposit":
+def _payment_entry(p: m.Payment, names: Names, reason: str = "") -> HistoryEntry:
+    amount = format_fen(abs(p.amount_fen))
+    if p.amount_fen < 0:
+        title = _("冲正 {amount} 元", amount=amount)
+    elif p.kind == "deposit":
         title = _("提存补偿款 {amount} 元", amount=amount)
     else:
         title = _("支付补偿款 {amount} 元", amount=amount)
@@ -314,6 +347,8 @@ def _payment_entry(p: m.Payment, names: Names) -> HistoryEntry:
     ]
     if p.voucher_no:
         details.append(_("凭证号：{number}", number=p.voucher_no))
+    if reason:
+        details.append(_("冲正原因：{reason}", reason=reason))
     return HistoryEntry(p.created_at, names.who(p.created_by), "payment", title, tuple(details))
 
 

@@ -18,7 +18,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, IdMixin, TimestampMixin, utcnow
@@ -405,8 +405,23 @@ class Agreement(IdMixin, TimestampMixin, Base):
 
 
 class Payment(IdMixin, Base):
+    """Money paid or deposited (提存) under a signed agreement or, for a holdout, under a
+    compensation decision: exactly one of the two. A reversal (冲正) is a negative entry that
+    points to the entry it cancels (``reverses_id``, at most one reversal each) with its reason
+    in ``note``."""
+
     __tablename__ = "payment"
-    agreement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agreement.id"), index=True)
+    __table_args__ = (
+        CheckConstraint(
+            "(agreement_id IS NOT NULL AND decision_id IS NULL)"
+            " OR (agreement_id IS NULL AND decision_id IS NOT NULL)",
+            name="one_basis",
+        ),
+    )
+    agreement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agreement.id"), index=True)
+    decision_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("compensation_decision.id"), index=True
+    )
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
     kind: Mapped[str] = mapped_column(Code)  # payment, deposit (提存)
     amount_fen: Mapped[int]
@@ -414,6 +429,8 @@ class Payment(IdMixin, Base):
     payee: Mapped[str] = mapped_column(Name)
     method: Mapped[str] = mapped_column(Code)  # transfer, cash, cheque
     voucher_no: Mapped[str] = mapped_column(Code, default="")
+    reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payment.id"), unique=True)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # reversal reason
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
 
