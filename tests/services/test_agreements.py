@@ -185,6 +185,22 @@ def test_household_editor_cannot_change_compensation_data_after_signing(db: Data
     assert supp.number.endswith("第00001号") and "补" in supp.number
 
 
+def test_a_decided_household_is_locked_too(db: Database) -> None:
+    org, (hid, _other) = make_agreement_org(db)
+    with db.session() as s, s.begin():  # as holdouts.record_decision leaves it
+        hh = s.get(m.Household, hid)
+        assert hh is not None
+        hh.status = "decision"
+    households = HouseholdService(db, org.clerk)
+    form = households.load(hid)
+    form.structures[0].legal_area = "200"
+    with pytest.raises(ValidationFailed, match="补偿决定"):
+        households.save(form, confirmed=True)
+    form = households.load(hid)
+    form.remarks = "已作出补偿决定，待提存"
+    households.save(form, confirmed=True)
+
+
 def test_supplementary_agreement(db: Database) -> None:
     org, (hid, other) = make_agreement_org(db)
     svc = AgreementService(db, org.clerk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -57,3 +58,40 @@ def test_cli_export_of_the_demo(demo_db_path: Path, tmp_path: Path) -> None:
     assert lines[0][0] == "T01-0001" and isinstance(lines[0][10], float)
     wb.close()
     assert not out.with_name(out.name + ".partial").exists()
+
+
+def test_decisions_and_their_deposits_are_in_the_ledger(demo_db_path: Path, tmp_path: Path) -> None:
+    """A holdout's 补偿决定 and the deposit made under it appear on 协议与支付."""
+    import sqlite3
+    from datetime import date
+
+    from relocation_desk.services.households import operators
+    from relocation_desk.services.payments import PaymentService
+    from relocation_desk.storage.db import open_database
+
+    db_path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_db_path, db_path)
+    with sqlite3.connect(db_path) as conn:
+        hid, number, total, decided = conn.execute(
+            "SELECT household_id, number, total_fen, decided_on FROM compensation_decision"
+            " ORDER BY number LIMIT 1"
+        ).fetchone()
+        code = conn.execute("SELECT code FROM household WHERE id = ?", (hid,)).fetchone()[0]
+    db = open_database(db_path)
+    try:
+        hq = next(o for o in operators(db) if o.role == "hq")
+        PaymentService(db, hq).record_payment(
+            uuid.UUID(hid), total, date.fromisoformat(decided), kind="deposit",
+            voucher_no="TC-0001", today=date(2026, 11, 23),
+        )  # fmt: skip
+    finally:
+        db.close()
+    out = tmp_path / "台账.xlsx"
+    assert main(["export-ledger", "--db", str(db_path), "--out", str(out)]) == 0
+    wb = load_workbook(out, read_only=True)
+    rows = [r for r in wb["协议与支付"].iter_rows(min_row=2, values_only=True) if r[0] == code]
+    wb.close()
+    assert len(rows) == 1
+    row = rows[0]
+    assert row[1] == number and row[2] == "补偿决定" and row[5] == total / 100
+    assert row[6] == "提存" and row[7] == total / 100 and row[11] == "TC-0001"

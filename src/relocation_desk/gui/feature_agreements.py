@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QPushButton
 
 from ..i18n import _
 from . import dialogs
+from .editor_actions import add_editor_button, open_for_editor
 
 if TYPE_CHECKING:
     from .agreement_dialog import AgreementDialog, SignFirstDialog
@@ -67,39 +67,23 @@ def install(window: MainWindow) -> None:
 
 
 def install_editor(editor: HouseholdEditor) -> None:
-    button = QPushButton(_("协议…"), editor)
-    button.setObjectName("agreementButton")
-    button.setToolTip(_("打印、签订这户的补偿协议，开立补充协议，重印副本"))
-    button.setAutoDefault(False)  # Enter never presses a button in the editor
-    button.setEnabled(editor.household_id is not None)
-    editor.saved.connect(lambda _hid: button.setEnabled(editor.household_id is not None))
-    button.clicked.connect(lambda: open_from_editor(editor))
-    editor.action_bar.addWidget(button)
-    editor.agreement_button = button  # type: ignore[attr-defined]
+    editor.agreement_button = add_editor_button(  # type: ignore[attr-defined]
+        editor,
+        _("协议…"),
+        _("打印、签订这户的补偿协议，开立补充协议，重印副本"),
+        "agreementButton",
+        lambda: open_from_editor(editor),
+    )
 
 
 def open_from_editor(editor: HouseholdEditor) -> AgreementDialog | None:
-    household_id = editor.household_id
-    if household_id is None:
-        return None
-    if editor.is_modified():
-        dialogs.show_info(
-            editor,
-            _("请先保存"),
-            _("这户有未保存的修改。请先保存（Ctrl+S），再打印或签订协议。"),
-        )
-        return None
     from .agreement_dialog import AgreementDialog
 
-    service = editor.service
-    dialog = AgreementDialog(service.db, service.operator, household_id, editor)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-    def changed(_hid: object) -> None:
-        if not editor.is_modified():
-            editor.reload()  # shows the new status; emits saved, so the register follows
-
-    dialog.changed.connect(changed)
-    dialog.show()
-    editor.agreement_dialog = dialog  # type: ignore[attr-defined]
+    dialog = open_for_editor(
+        editor,
+        lambda db, operator, hid: AgreementDialog(db, operator, hid, editor),
+        _("这户有未保存的修改。请先保存（Ctrl+S），再打印或签订协议。"),
+    )
+    if dialog is not None:
+        editor.agreement_dialog = dialog  # type: ignore[attr-defined]
     return dialog

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QPushButton
 
 from ..i18n import _
 from . import dialogs
+from .editor_actions import add_editor_button, open_for_editor
 
 if TYPE_CHECKING:
     from .approvals_dialog import ApprovalsDialog
@@ -139,41 +139,25 @@ def install(window: MainWindow) -> None:
 
 
 def install_editor(editor: HouseholdEditor) -> None:
-    button = QPushButton(_("核算…"), editor)
-    button.setObjectName("calculationButton")
-    button.setToolTip(_("查看、计算和复核这户的补偿核算（按已保存的数据）"))
-    button.setAutoDefault(False)  # Enter never presses a button in the editor
-    button.setEnabled(editor.household_id is not None)
-    editor.saved.connect(lambda _hid: button.setEnabled(editor.household_id is not None))
-    button.clicked.connect(lambda: open_from_editor(editor))
-    editor.action_bar.addWidget(button)
-    editor.calculation_button = button  # type: ignore[attr-defined]
+    editor.calculation_button = add_editor_button(  # type: ignore[attr-defined]
+        editor,
+        _("核算…"),
+        _("查看、计算和复核这户的补偿核算（按已保存的数据）"),
+        "calculationButton",
+        lambda: open_from_editor(editor),
+    )
 
 
 def open_from_editor(editor: HouseholdEditor) -> CalculationPanel | None:
-    household_id = editor.household_id
-    if household_id is None:
-        return None
-    if editor.is_modified():
-        dialogs.show_info(
-            editor,
-            _("请先保存"),
-            _("这户有未保存的修改。核算按已保存的数据进行，请先保存（Ctrl+S）再核算。"),
-        )
-        return None
     from .calculation_panel import CalculationPanel
 
-    service = editor.service
-    panel = CalculationPanel(
-        service.db, service.operator, household_id, editor, title=editor.heading.text()
+    panel = open_for_editor(
+        editor,
+        lambda db, operator, hid: CalculationPanel(
+            db, operator, hid, editor, title=editor.heading.text()
+        ),
+        _("这户有未保存的修改。核算按已保存的数据进行，请先保存（Ctrl+S）再核算。"),
     )
-    panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-    def changed(_hid: object) -> None:
-        if not editor.is_modified():
-            editor.reload()  # shows the new status; emits saved, so the register follows
-
-    panel.changed.connect(changed)
-    panel.show()
-    editor.calculation_panel = panel  # type: ignore[attr-defined]
+    if panel is not None:
+        editor.calculation_panel = panel  # type: ignore[attr-defined]
     return panel

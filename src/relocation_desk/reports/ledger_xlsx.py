@@ -48,8 +48,8 @@ def sheets() -> list[tuple[str, str, list[tuple[str, str, float]]]]:
             ("金额", MONEY, 14), ("说明", TEXT, 30),
         ]),
         ("协议与支付", "agreements", [
-            ("户编号", TEXT, 11), ("协议编号", TEXT, 22), ("协议类型", TEXT, 9),
-            ("协议状态", TEXT, 8), ("签约日期", DATE, 11), ("协议金额", MONEY, 15),
+            ("户编号", TEXT, 11), ("协议或决定编号", TEXT, 24), ("类型", TEXT, 9),
+            ("状态", TEXT, 8), ("签约或决定日期", DATE, 14), ("协议或决定金额", MONEY, 15),
             ("支付类型", TEXT, 8), ("支付金额", MONEY, 15), ("支付日期", DATE, 11),
             ("收款人", TEXT, 10), ("支付方式", TEXT, 8), ("凭证号", TEXT, 14),
         ]),

@@ -1,10 +1,12 @@
-"""The lock on a signed household's compensation data (DOMAIN rule 3).
+"""The lock on a signed (or decided) household's compensation data (DOMAIN rule 3).
 
 Once the agreement is signed, what the figures are made of — members (who they are, the
 flags that change the figures), buildings, areas and attachments — may change only through a
 supplementary agreement (补充协议): while one is open (opened in the agreement dialog, not yet
 signed) the household can be edited again. Contact details, cadre marks, remarks, the bank
 account and the address stay editable (the signed agreement keeps its own copy of them).
+A household under a compensation decision (补偿决定) is locked the same way: the decision
+set its amounts from these data, so a correction means a new decision by HQ.
 """
 
 from __future__ import annotations
@@ -46,21 +48,28 @@ def locked_problems(
 ) -> list[Problem]:
     """One problem per change the lock refuses (none if the household is not signed or a
     supplementary agreement is open)."""
-    if hh.status not in _SIGNED:
-        return []
-    open_supplementary = s.scalar(
-        select(m.Agreement.id).where(
-            m.Agreement.household_id == hh.id,
-            m.Agreement.kind == "supplementary",
-            m.Agreement.status == "draft",
+    if hh.status == HouseholdStatus.DECISION.value:
+        # The decision fixed the amounts from these data: changing them is a new decision.
+        message = _(
+            "已作出补偿决定的农户，补偿数据（成员、房屋、面积、附属物）不能再改；"
+            "如确需更正，请报指挥部重新作出补偿决定，或撤销这处修改"
         )
-    )
-    if open_supplementary is not None:
+    elif hh.status in _SIGNED:
+        open_supplementary = s.scalar(
+            select(m.Agreement.id).where(
+                m.Agreement.household_id == hh.id,
+                m.Agreement.kind == "supplementary",
+                m.Agreement.status == "draft",
+            )
+        )
+        if open_supplementary is not None:
+            return []
+        message = _(
+            "已签约的农户只能通过补充协议变更补偿数据（成员、房屋、面积、附属物）：请在“协议…”中先开立补充协议，或撤销这处修改"
+        )
+    else:
         return []
     problems: list[Problem] = []
-    message = _(
-        "已签约的农户只能通过补充协议变更补偿数据（成员、房屋、面积、附属物）：请在“协议…”中先开立补充协议，或撤销这处修改"
-    )
     for ch in changes:
         locked = LOCKED_FIELDS.get(ch.entity, frozenset())
         if ch.entity not in LOCKED_FIELDS:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select
+from sqlalchemy import Connection, and_, insert, literal, select, union_all
 
 from ..domain.status import STATUS_LABELS, STRUCTURE_LABELS
 from ..storage import models as m
@@ -26,8 +26,8 @@ __all__ = ["LedgerRows", "log_export", "open_ledger"]
 _YIELD = 10_000
 _STATUS = {s.value: label for s, label in STATUS_LABELS.items()}
 _STRUCTURE = {s.value: label for s, label in STRUCTURE_LABELS.items()}
-_AGREEMENT_KIND = {"main": "主协议", "supplementary": "补充协议"}
-_AGREEMENT_STATUS = {"draft": "草稿", "signed": "已签约"}
+_AGREEMENT_KIND = {"main": "主协议", "supplementary": "补充协议", "decision": "补偿决定"}
+_AGREEMENT_STATUS = {"draft": "草稿", "signed": "已签约", "decided": "已作出"}
 _PAYMENT_KIND = {"payment": "支付", "deposit": "提存"}
 _PAYMENT_METHOD = {"transfer": "转账", "cash": "现金", "cheque": "支票"}
 _CALC_STATUS = {"computed": "已核算", "checked": "已复核", "superseded": "已被取代"}
@@ -117,14 +117,27 @@ class LedgerRows:
             yield (r[0], r[1], _CALC_STATUS.get(r[2], r[2]), *r[3:])
 
     def agreements(self) -> Iterator[tuple[Any, ...]]:
-        h, a, p = m.Household, m.Agreement, m.Payment
-        stmt = (
-            select(h.code, a.number, a.kind, a.status, a.signed_on, a.total_fen, p.kind,
-                   p.amount_fen, p.paid_on, p.payee, p.method, p.voucher_no)
+        """Agreements and compensation decisions (补偿决定, for holdouts), each with the
+        payments and deposits made under it."""
+        h, a, d, p = m.Household, m.Agreement, m.CompensationDecision, m.Payment
+        signed = (
+            select(h.code.label("code"), a.number, a.kind, a.status, a.signed_on, a.total_fen,
+                   p.kind.label("p_kind"), p.amount_fen, p.paid_on, p.payee, p.method,
+                   p.voucher_no, a.seq_no.label("seq"))
             .join(a, a.household_id == h.id)
             .outerjoin(p, and_(p.agreement_id == a.id))
-            .order_by(h.code, a.seq_no, p.paid_on)
         )  # fmt: skip
+        decided = (
+            select(h.code.label("code"), d.number, literal("decision"), literal("decided"),
+                   d.decided_on, d.total_fen, p.kind.label("p_kind"), p.amount_fen, p.paid_on,
+                   p.payee, p.method, p.voucher_no, literal(0).label("seq"))
+            .join(d, d.household_id == h.id)
+            .outerjoin(p, and_(p.decision_id == d.id))
+        )  # fmt: skip
+        both = union_all(signed, decided).subquery()
+        stmt = select(*[c for c in both.c if c.name != "seq"]).order_by(
+            both.c.code, both.c.seq, both.c.paid_on
+        )
         for r in self._stream(stmt):
             yield (
                 r[0], r[1], _AGREEMENT_KIND.get(r[2], r[2]), _AGREEMENT_STATUS.get(r[3], r[3]),
