@@ -412,8 +412,14 @@ def test_recompute_all_runs_to_the_end_and_refreshes_the_register(
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=120_000)
     summary = dialog.summary
     assert not summary.cancelled and summary.failed == []
-    assert summary.changed + summary.unchanged == calculated
-    assert dialog.bar.value() == dialog.bar.maximum() == calculated
+    with sqlite3.connect(db_file) as conn:
+        signed = conn.execute(
+            "SELECT count(*) FROM agreement WHERE kind = 'main' AND status = 'signed'"
+        ).fetchone()[0]
+    assert summary.signed_kept == signed > 0  # signed households keep their agreement's figures
+    assert summary.changed + summary.unchanged + summary.signed_kept == calculated
+    assert dialog.bar.value() == dialog.bar.maximum() == calculated - signed
+    assert f"已签约，保持协议金额：{signed} 户" in dialog.report.toPlainText()
     assert f"有变化，已生成新版本：{summary.changed} 户" in dialog.report.toPlainText()
     assert dialog.close_button.isVisible() and not dialog.cancel_button.isVisible()
     _consistent(window.db)

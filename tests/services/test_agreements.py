@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from relocation_desk.domain.household_form import PersonForm
 from relocation_desk.services.agreements import AgreementError, AgreementService, NotReady
+from relocation_desk.services.calculations import CalculationService
 from relocation_desk.services.households import HouseholdService, ValidationFailed
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
@@ -183,6 +184,12 @@ def test_household_editor_cannot_change_compensation_data_after_signing(db: Data
     form.structures[0].legal_area = "130.50"
     households.save(form, confirmed=True)
     assert supp.number.endswith("第00001号") and "补" in supp.number
+    # "Recompute all" leaves signed households alone, except one with an open supplementary
+    # agreement: its new data need new figures.
+    calc = CalculationService(db, org.clerk)
+    summary = calc.recompute_all(as_of=SIGN_DAY)
+    assert summary.signed_kept == 0 and summary.changed >= 1
+    assert calc.current(hid).total_fen != main.total_fen  # type: ignore[union-attr]
 
 
 def test_a_decided_household_is_locked_too(db: Database) -> None:

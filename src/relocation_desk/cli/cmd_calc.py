@@ -52,10 +52,12 @@ def run_calc(args: argparse.Namespace) -> int:
                 s = svc.recompute_all(as_of=as_of, progress=progress)
                 print(
                     _(
-                        "变化 {changed} 户，未变 {unchanged} 户，失败 {failed} 户",
+                        "变化 {changed} 户，未变 {unchanged} 户，失败 {failed} 户，"
+                        "已签约保持协议金额 {kept} 户",
                         changed=s.changed,
                         unchanged=s.unchanged,
                         failed=len(s.failed),
+                        kept=s.signed_kept,
                     )
                 )
                 for code, reason in s.failed:

@@ -182,11 +182,12 @@ def summary_text(summary: Summary) -> str:
         _("有变化，已生成新版本：{n} 户", n=f"{summary.changed:,}"),
         _("没有变化：{n} 户", n=f"{summary.unchanged:,}"),
         _("无法计算：{n} 户", n=f"{len(summary.failed):,}"),
+        _("已签约，保持协议金额：{n} 户", n=f"{summary.signed_kept:,}"),
     ]
     if summary.cancelled:
         lines.append(_("（已取消：其余的户未重新计算）"))
     if summary.changed:
-        lines.append(_("有变化的户须重新复核；已签约的户仍按签约时的补偿方案版本计算。"))
+        lines.append(_("有变化的户须重新复核。"))
     if summary.failed:
         lines.append("")
         lines.append(_("无法计算的户："))

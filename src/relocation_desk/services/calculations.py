@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.approval_lines import apply_approvals
@@ -59,6 +59,7 @@ class CalculationError(UserError):
 class Summary:
     changed: int = 0
     unchanged: int = 0
+    signed_kept: int = 0  # signed households: their agreement's calculation stays as it is
     failed: list[tuple[str, str]] = field(default_factory=list)  # (code, reason)
     cancelled: bool = False
 
@@ -215,16 +216,18 @@ class CalculationService:
         it again finishes the job. Households go in the order of their ids, which keeps each
         batch's reads and writes within one stretch of every index keyed by household."""
         summary = Summary()
-        with self._db.session() as s:
+        with self._db.session() as s, s.begin():
+            in_project = m.Household.project_id == self._project_id(s)
+            # A signed household's figures are its agreement's (DOMAIN rule 8): recomputing
+            # could only reproduce them. Only an open supplementary agreement needs new ones.
+            kept = _signed_main() & ~_open_supplementary()
+            summary.signed_kept = (
+                s.scalar(select(func.count()).select_from(m.Household).where(in_project, kept)) or 0
+            )
             ids = list(
                 s.scalars(
                     select(m.Household.id)
-                    .where(
-                        m.Household.project_id == self._project_id(s),
-                        select(m.Calculation.id)
-                        .where(m.Calculation.household_id == m.Household.id)
-                        .exists(),
-                    )
+                    .where(in_project, _calculated(), ~kept)
                     .order_by(m.Household.id)
                 )
             )
@@ -298,21 +301,8 @@ class CalculationService:
                     select(m.Team.id, m.Team.code).where(m.Team.project_id == project)
                 )
             }
-            calculated = (
-                select(m.Calculation.id)
-                .where(m.Calculation.household_id == m.Household.id)
-                .exists()
-            )
+            calculated, signed_main = _calculated(), _signed_main()
             # Signed households keep their version: counted here, never read.
-            signed_main = (
-                select(m.Agreement.id)
-                .where(
-                    m.Agreement.household_id == m.Household.id,
-                    m.Agreement.status == "signed",
-                    m.Agreement.kind == "main",
-                )
-                .exists()
-            )
             in_project = m.Household.project_id == project
             signed = (
                 s.scalar(
@@ -386,6 +376,31 @@ class CalculationService:
     ) -> Outcome:
         result, keys = _with_approvals(f, scheme, as_of)
         return Outcome(f, version_id, scheme, result, keys, digest)
+
+
+def _calculated() -> ColumnElement[bool]:
+    """The household has a calculation (correlated with ``household``)."""
+    return select(m.Calculation.id).where(m.Calculation.household_id == m.Household.id).exists()
+
+
+def _signed_main() -> ColumnElement[bool]:
+    """The household has signed its (main) agreement."""
+    a = m.Agreement
+    return (
+        select(a.id)
+        .where(a.household_id == m.Household.id, a.status == "signed", a.kind == "main")
+        .exists()
+    )
+
+
+def _open_supplementary() -> ColumnElement[bool]:
+    """A supplementary agreement is open (not yet signed): the household needs new figures."""
+    a = m.Agreement
+    return (
+        select(a.id)
+        .where(a.household_id == m.Household.id, a.status == "draft", a.kind == "supplementary")
+        .exists()
+    )
 
 
 @contextmanager
