@@ -20,6 +20,7 @@ from . import (
     cmd_agreement,
     cmd_backup,
     cmd_calc,
+    cmd_daily_report,
     cmd_demo,
     cmd_fairness,
     cmd_gui,
@@ -43,6 +44,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_ledger,
     cmd_payments,
     cmd_scheme,
+    cmd_daily_report,
 )
 
 log = logging.getLogger(__name__)

@@ -29,6 +29,8 @@ def _feature_modules() -> tuple[ModuleType, ...]:
     from . import (
         feature_agreements,
         feature_calc,
+        feature_daily_report,
+        feature_dashboard,
         feature_ledger,
         feature_notices,
         feature_payments,
@@ -42,6 +44,8 @@ def _feature_modules() -> tuple[ModuleType, ...]:
         feature_notices,
         feature_agreements,
         feature_payments,
+        feature_dashboard,
+        feature_daily_report,
     )
 
 

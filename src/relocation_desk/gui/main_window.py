@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
     ``refresh_households`` so the register shows the new state at once."""
 
     database_changed = Signal(object)  # the newly opened Database
+    households_changed = Signal(list)  # ids of households changed (refresh_households)
 
     def __init__(self, db: Database, operator: OperatorRef | None = None) -> None:
         super().__init__()
@@ -382,6 +383,7 @@ class MainWindow(QMainWindow):
         if self.model is not None:
             self.model.refresh_households(household_ids)
             self._update_count()
+        self.households_changed.emit(list(household_ids))
 
     # --- status bar ---------------------------------------------------------------------
     def _update_status(self) -> None:

@@ -1,0 +1,34 @@
+"""报表 → 每日汇报 (Ctrl+R): the evening report to HQ, saved, printed and frozen from the app."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from ..i18n import _
+
+if TYPE_CHECKING:
+    from .daily_report_dialog import DailyReportDialog
+    from .main_window import MainWindow
+
+
+def install(window: MainWindow) -> None:
+    action = QAction(_("每日汇报(&R)…"), window)
+    action.setObjectName("dailyReportAction")
+    action.setShortcut(QKeySequence("Ctrl+R"))
+    action.triggered.connect(lambda: open_daily_report(window))
+    window.menus["report"].addAction(action)
+
+
+def open_daily_report(window: MainWindow, today: date | None = None) -> DailyReportDialog:
+    from .daily_report_dialog import DailyReportDialog
+
+    assert window.db is not None
+    teams = dict(window.register.teams) if window.register is not None else {}
+    dialog = DailyReportDialog(window.db, window.operator, teams, today or date.today(), window)
+    dialog.setModal(False)
+    dialog.show()
+    dialog.refresh()
+    return dialog
