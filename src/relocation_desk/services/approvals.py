@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..domain.scheme import category_label
@@ -26,6 +26,7 @@ from .calc_inputs import SchemeBook
 from .errors import UserError
 from .household_files import check_source, files_folder, store_copy, stored_path
 from .households import OperatorRef, project_id_of
+from .stored_files import record_file
 
 __all__ = ["ApprovalError", "ApprovalService", "ApprovalView", "Attachment", "ItemChoice"]
 
@@ -202,29 +203,11 @@ class ApprovalService:
             row = s.get(m.ApprovalRequest, request_id)
             if row is None:
                 raise ApprovalError(_("找不到该申请"))
-            same = s.scalar(
-                select(func.count())
-                .select_from(m.StoredFile)
-                .where(m.StoredFile.approval_request_id == request_id, m.StoredFile.sha256 == sha)
-            )
-            if same:
-                return path
-            now = utcnow()
-            stored = m.StoredFile(
-                id=uuid.uuid4(), household_id=household_id, approval_request_id=request_id,
-                kind="document", original_name=source.name[:255], sha256=sha, size=size,
-                added_at=now, added_by=op.id if op is not None else None,
-            )  # fmt: skip
-            s.add(stored)
-            s.add(
-                m.AuditLog(
-                    id=uuid.uuid4(), at=now, operator_id=stored.added_by,
-                    operator_login=op.login if op is not None else "", action="attach",
-                    entity="stored_file", entity_id=str(stored.id), household_id=household_id,
-                    before=None, after={"original_name": stored.original_name, "size": size,
-                                        "sha256": sha, "approval_request": row.number},
-                    note=row.number,
-                )
+            record_file(
+                s, owner={"approval_request_id": request_id}, kind="document",
+                original_name=source.name, sha256=sha, size=size, operator=op,
+                household_id=household_id, audit={"approval_request": row.number},
+                note=row.number,
             )  # fmt: skip
         return path
 

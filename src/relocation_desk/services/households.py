@@ -50,6 +50,7 @@ from .household_lock import locked_problems
 from .household_store import database_problems, read_form
 from .household_values import audit_rows
 from .household_write import WriteContext, write_form
+from .stored_files import record_file
 
 __all__ = [
     "Choice",
@@ -279,47 +280,10 @@ class HouseholdService:
         sha, size, _path = store_copy(folder, source)
         op = self._operator
         with self._db.session(immediate=True) as s, s.begin():
-            existing = s.scalar(
-                select(m.StoredFile)
-                .where(m.StoredFile.household_id == household_id, m.StoredFile.sha256 == sha)
-                .order_by(m.StoredFile.added_at)
-                .limit(1)
-            )
-            if existing is not None:
-                return _file_row(existing, folder)
-            now = datetime.now(UTC)
-            row = m.StoredFile(
-                id=uuid.uuid4(),
-                household_id=household_id,
-                kind=kind,
-                original_name=source.name[:255],
-                sha256=sha,
-                size=size,
-                added_at=now,
-                added_by=op.id if op is not None else None,
-            )
-            s.add(row)
-            s.flush()
-            s.add(
-                m.AuditLog(
-                    id=uuid.uuid4(),
-                    at=now,
-                    operator_id=row.added_by,
-                    operator_login=op.login if op is not None else "",
-                    action="attach",
-                    entity="stored_file",
-                    entity_id=str(row.id),
-                    household_id=household_id,
-                    before=None,
-                    after={
-                        "original_name": row.original_name,
-                        "kind": kind,
-                        "size": size,
-                        "sha256": sha,
-                    },
-                    note=row.original_name,
-                )
-            )
+            row, _created = record_file(
+                s, owner={"household_id": household_id}, kind=kind, original_name=source.name,
+                sha256=sha, size=size, operator=op, household_id=household_id,
+            )  # fmt: skip
             return _file_row(row, folder)
 
     # --- helpers -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .household_files import check_source, files_folder, store_copy, stored_path
 from .households import OperatorRef
 from .notice_rows import eligible
 from .notices import KIND_TITLES, NoticeError, ObjectionView
+from .stored_files import record_file
 
 __all__ = [
     "NoticeRecords",
@@ -252,40 +253,11 @@ class NoticeRecords:
             obj = s.get(m.Objection, objection_id)
             if obj is None:
                 raise NoticeError(_("找不到该异议"))
-            existing = s.scalar(
-                select(m.StoredFile.id).where(
-                    m.StoredFile.objection_id == objection_id, m.StoredFile.sha256 == sha
-                )
-            )
-            if existing is not None:
-                return existing
-            now = datetime.now(UTC)
-            row = m.StoredFile(
-                id=uuid.uuid4(),
-                objection_id=objection_id,
-                kind="document",
-                original_name=source.name[:255],
-                sha256=sha,
-                size=size,
-                added_at=now,
-                added_by=op.id if op is not None else None,
-            )
-            s.add(row)
-            s.flush()
-            s.add(
-                m.AuditLog(
-                    id=uuid.uuid4(),
-                    at=now,
-                    operator_id=op.id if op is not None else None,
-                    operator_login=op.login if op is not None else "",
-                    action="attach",
-                    entity="stored_file",
-                    entity_id=str(row.id),
-                    household_id=obj.household_id,
-                    after={"objection_id": str(objection_id), "sha256": sha, "size": size},
-                    note=row.original_name,
-                )
-            )
+            row, _created = record_file(
+                s, owner={"objection_id": objection_id}, kind="document",
+                original_name=source.name, sha256=sha, size=size, operator=op,
+                household_id=obj.household_id,
+            )  # fmt: skip
             return row.id
 
     def objection_files(self, objection_id: uuid.UUID) -> list[StoredFileRow]:

@@ -34,6 +34,7 @@ from .errors import UserError
 from .household_files import check_source, files_folder, store_copy
 from .households import OperatorRef, project_id_of
 from .notice_rows import CurrentRow, current_rows
+from .stored_files import record_file
 
 __all__ = [
     "KIND_TITLES",
@@ -504,32 +505,11 @@ class NoticeService:
         sha, size, _stored = store_copy(files_folder(self._db), source)
         op = self._operator
         with self._db.session(immediate=True) as s, s.begin():
-            existing = s.scalar(
-                select(m.StoredFile.id).where(
-                    m.StoredFile.notice_round_id == round_id, m.StoredFile.sha256 == sha
-                )
-            )
-            if existing is not None:
-                return existing
-            now = datetime.now(UTC)
-            row = m.StoredFile(
-                id=uuid.uuid4(),
-                notice_round_id=round_id,
-                kind="notice_photo",
-                original_name=source.name[:255],
-                sha256=sha,
-                size=size,
-                taken_on=taken_on,
-                added_at=now,
-                added_by=op.id if op is not None else None,
-            )
-            s.add(row)
-            s.flush()
-            self._audit(
-                s, now, "attach", "stored_file", row.id, None,
-                after={"notice_round_id": str(round_id), "sha256": sha, "size": size,
-                       "taken_on": taken_on.isoformat() if taken_on else None},
-                note=row.original_name,
+            row, _created = record_file(
+                s, owner={"notice_round_id": round_id}, kind="notice_photo",
+                original_name=source.name, sha256=sha, size=size, operator=op,
+                household_id=None, taken_on=taken_on,
+                audit={"taken_on": taken_on.isoformat() if taken_on else None},
             )  # fmt: skip
             return row.id
 
