@@ -25,6 +25,7 @@ from ..i18n import _
 from ..storage import models as m
 from ..storage.db import Database
 from .calc_inputs import SchemeBook
+from .holdouts import sign_deadline
 from .households import project_id_of
 
 __all__ = ["BANDS", "FairnessReport", "fairness_report"]
@@ -168,7 +169,7 @@ def fairness_report(db: Database, *, today: date | None = None) -> FairnessRepor
                 signed.get(hid),
             )  # fmt: skip
             calc_of[hid] = calc_id
-        deadline = _sign_deadline(s, project_id)
+        deadline = sign_deadline(s, project_id)
         book = SchemeBook(s, project_id)
         sign_codes = {
             it.code
@@ -224,21 +225,6 @@ def fairness_report(db: Database, *, today: date | None = None) -> FairnessRepor
         bonuses=bonuses, sign_deadline=deadline,
         no_area=sum(1 for f in figures.values() if f.per_m2 is None),
     )  # fmt: skip
-
-
-def _sign_deadline(s: object, project_id: uuid.UUID) -> date | None:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(s, Session)
-    value = s.scalar(
-        select(m.Setting.value).where(
-            m.Setting.project_id == project_id, m.Setting.key == "sign_deadline"
-        )
-    )
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _group_stats(
