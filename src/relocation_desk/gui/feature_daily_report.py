@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..i18n import _
+from ..services.progress_facts import LOCAL_TZ
 
 if TYPE_CHECKING:
     from .daily_report_dialog import DailyReportDialog
@@ -27,7 +28,9 @@ def open_daily_report(window: MainWindow, today: date | None = None) -> DailyRep
 
     assert window.db is not None
     teams = dict(window.register.teams) if window.register is not None else {}
-    dialog = DailyReportDialog(window.db, window.operator, teams, today or date.today(), window)
+    # The project's calendar day (as the dashboard and the cut-off use), not this computer's.
+    day = today or datetime.now(LOCAL_TZ).date()
+    dialog = DailyReportDialog(window.db, window.operator, teams, day, window)
     dialog.setModal(False)
     dialog.show()
     dialog.refresh()
