@@ -145,8 +145,12 @@ class DailyReportDialog(QDialog):
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
             table.setColumnWidth(0, 130)
             table.setColumnWidth(1, 100)
+            # Wide enough for the header's longest line (English headers are longer).
+            metrics = table.horizontalHeader().fontMetrics()
             for i, c in enumerate(self.columns, start=2):
-                table.setColumnWidth(i, 110 if c.kind == "fen" else 70)
+                header = f"{c.group}\n{c.label}" if c.group else c.label
+                text = max(metrics.horizontalAdvance(line) for line in header.split("\n"))
+                table.setColumnWidth(i, max(110 if c.kind == "fen" else 70, text + 18))
             table.setAlternatingRowColors(True)
             table.setColumnHidden(1, key == "teams")  # a team's team is itself
             self.tables[key] = table
