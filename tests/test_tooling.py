@@ -56,7 +56,12 @@ def _translated_literals() -> set[str]:
 def _label_tables() -> set[str]:
     from relocation_desk.domain import status
 
-    tables = (status.STATUS_LABELS, status.STRUCTURE_LABELS, status.ROLE_LABELS)
+    tables = (
+        status.STATUS_LABELS,
+        status.STRUCTURE_LABELS,
+        status.ROLE_LABELS,
+        status.COMPENSATION_METHOD_LABELS,
+    )
     return {label for table in tables for label in table.values()}
 
 

@@ -784,7 +784,7 @@ def test_keyboard_pages_next_problem_and_enter_in_fields(
     address = editor.basic.address_edit
     address.setFocus()
     qtbot.keyClick(address, Qt.Key.Key_Return)  # Enter goes on to the next field
-    assert QApplication.focusWidget() is editor.basic.special_edit
+    assert QApplication.focusWidget() is editor.basic.method_combo
     assert editor.isVisible()
 
     editor.basic.bank_account_edit.setText("12")

@@ -171,6 +171,12 @@ def test_household_editor_cannot_change_compensation_data_after_signing(db: Data
     form.structures[0].legal_area = "200"
     with pytest.raises(ValidationFailed, match="补充协议"):
         households.save(form, confirmed=True)
+    form = households.load(hid)
+    assert form.compensation_method == "money"
+    form.compensation_method = "swap"
+    with pytest.raises(ValidationFailed, match="补充协议") as refused:
+        households.save(form, confirmed=True)
+    assert [p.path for p in refused.value.problems] == ["compensation_method"]
     # Phone and remarks stay editable.
     form = households.load(hid)
     form.remarks = "已签约，待支付"

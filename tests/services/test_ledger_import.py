@@ -363,3 +363,29 @@ def test_lower_case_x_spaces_and_full_width_digits(tmp_path: Path) -> None:
     flagged = [w["reason"] for w in report.warnings if w["row"] == 3]
     assert got["丙丁"][0] is None and any("校验位" in r for r in flagged)
     assert got["丙丁"][1] == "13812345678"
+
+
+def test_compensation_method_column(tmp_path: Path) -> None:
+    """补偿方式 as ledgers write it; a text that names no method is flagged, never guessed."""
+    path = tmp_path / "m.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["户主", "身份证号码", "补偿方式"])
+    ws.append(["甲一", pid(11), "货币补偿"])
+    ws.append(["乙二", pid(12), "产权调换"])
+    ws.append(["丙三", pid(13), "货币+安置房"])
+    ws.append(["丁四", pid(14), "看情况"])
+    ws.append(["戊五", pid(15), None])
+    wb.save(path)
+    report = apply(analyse(path), tmp_path / "m.sqlite")
+    assert report.households == 5
+    db = open_database(tmp_path / "m.sqlite")
+    try:
+        with db.session() as s:
+            rows = s.execute(select(m.Household.head_name, m.Household.compensation_method))
+            got = {name: method for name, method in rows}
+    finally:
+        db.close()
+    assert got == {"甲一": "money", "乙二": "swap", "丙三": "mixed", "丁四": None, "戊五": None}
+    reasons = [w["reason"] for w in report.warnings if w["row"] == 5]
+    assert any("补偿方式“看情况”无法识别" in r for r in reasons)

@@ -23,7 +23,7 @@ from uuid import UUID
 
 from ..i18n import _
 from . import idnumber, names, phone
-from .status import StructureType
+from .status import CompensationMethod, StructureType
 from .units import QuantityError, parse_area, parse_quantity
 
 MAX_AREA_DM2_WITHOUT_CONFIRM = 5_000 * 100  # 5,000 ㎡
@@ -93,6 +93,7 @@ class HouseholdForm:
     persons: list[PersonForm] = field(default_factory=list)
     structures: list[StructureForm] = field(default_factory=list)
     attachments: list[AttachmentForm] = field(default_factory=list)
+    compensation_method: str = ""  # domain.status.CompensationMethod value; "" not chosen yet
     bank_name: str = ""
     bank_account: str = ""
     account_holder: str = ""
@@ -145,6 +146,7 @@ class HouseholdForm:
 
 
 HEAD_RELATION = "户主"
+_METHODS = frozenset(m.value for m in CompensationMethod)
 
 
 def validate_form(
@@ -172,6 +174,8 @@ def validate_form(
         problems.extend(_structure_problems(i, s, today))
     for i, a in enumerate(form.attachments):
         problems.extend(_attachment_problems(i, a))
+    if form.compensation_method and form.compensation_method not in _METHODS:
+        add(Problem("compensation_method", _("补偿方式只能是货币补偿、产权调换或两者结合")))
     account = "".join(form.bank_account.split())
     if account and (not account.isdigit() or not 12 <= len(account) <= 25):
         add(Problem("bank_account", _("银行账号应为 12–25 位数字，请核对存折或银行卡")))

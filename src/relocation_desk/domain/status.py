@@ -91,3 +91,11 @@ class CompensationMethod(StrEnum):
     MONEY = "money"  # 货币补偿
     SWAP = "swap"  # 产权调换
     MIXED = "mixed"  # 货币+产权调换
+
+
+# What the household chose (条例 art. 21); Chinese source text, translated where shown.
+COMPENSATION_METHOD_LABELS: dict[CompensationMethod, str] = {
+    CompensationMethod.MONEY: "货币补偿",
+    CompensationMethod.SWAP: "产权调换",
+    CompensationMethod.MIXED: "货币补偿与产权调换相结合",
+}

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.household_form import HouseholdForm, Severity
+from ..domain.status import COMPENSATION_METHOD_LABELS
 from ..i18n import _
 from .editor_problems import severity_label
 
@@ -61,6 +62,13 @@ class BasicPage(QWidget):
         self.group_combo = QComboBox(self)
         self.responsible_combo = QComboBox(self)
         self.address_edit = QLineEdit(self)
+        self.method_combo = QComboBox(self)
+        self.method_combo.addItem(_("（未选定）"), None)
+        for method, label in COMPENSATION_METHOD_LABELS.items():
+            self.method_combo.addItem(_(label), method.value)
+        self.method_combo.setToolTip(
+            _("农户选定的补偿方式；签约前必须选定，签约后只能通过补充协议变更")
+        )
         self.special_edit = _plain_edit(self, 3)
         self.remarks_edit = _plain_edit(self, 3)
         self.bank_name_edit = QLineEdit(self)
@@ -84,6 +92,7 @@ class BasicPage(QWidget):
         form.addRow(_("村民小组"), self._field("group_id", self.group_combo))
         form.addRow(_("责任人"), self._field("responsible_id", self.responsible_combo))
         form.addRow(_("地址"), self._field("address", self.address_edit))
+        form.addRow(_("补偿方式"), self._field("compensation_method", self.method_combo))
         form.addRow(_("特殊情况"), self._field("special_situation", self.special_edit))
         form.addRow(_("备注"), self._field("remarks", self.remarks_edit))
 
@@ -112,6 +121,7 @@ class BasicPage(QWidget):
         self.village_combo.currentIndexChanged.connect(self._village_changed)
         self.group_combo.currentIndexChanged.connect(self._edited)
         self.responsible_combo.currentIndexChanged.connect(self._edited)
+        self.method_combo.currentIndexChanged.connect(self._edited)
 
     def _field(self, name: str, widget: QWidget) -> QWidget:
         box = QWidget(self)
@@ -136,6 +146,8 @@ class BasicPage(QWidget):
             self._fill_groups(form.village_id)
             _select(self.group_combo, form.group_id)
             _select(self.responsible_combo, form.responsible_id)
+            index = self.method_combo.findData(form.compensation_method or None)
+            self.method_combo.setCurrentIndex(max(index, 0))
             for name, widget in self._texts().items():
                 text = getattr(form, name)
                 if isinstance(widget, QPlainTextEdit):
@@ -153,6 +165,7 @@ class BasicPage(QWidget):
         form.village_id = _selected(self.village_combo)
         form.group_id = _selected(self.group_combo)
         form.responsible_id = _selected(self.responsible_combo)
+        form.compensation_method = self.method_combo.currentData() or ""
         for name, widget in self._texts().items():
             text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
             original, shown = self._shown.get(name, (text, text))

@@ -62,6 +62,7 @@ def field_labels() -> dict[str, str]:
         "address": _("地址"),
         "special_situation": _("特殊情况"),
         "remarks": _("备注"),
+        "compensation_method": _("补偿方式"),
         "bank_name": _("开户行"),
         "bank_account": _("账号"),
         "account_holder": _("户名"),

@@ -77,6 +77,7 @@ def field_labels() -> dict[str, str]:
         "address": _("地址"),
         "deadline": _("搬迁期限"),
         "survey_date": _("调查日期"),
+        "compensation_method": _("补偿方式"),
         "bank_name": _("开户银行"),
         "bank_account": _("银行账号"),
         "remarks": _("备注"),

@@ -23,7 +23,7 @@ def sheets() -> list[tuple[str, str, list[tuple[str, str, float]]]]:
             ("登记人口", INTEGER, 9), ("合法面积", AREA, 11), ("无证面积", AREA, 11),
             ("台账补偿金额", MONEY, 15), ("核算补偿金额", MONEY, 15), ("状态", TEXT, 9),
             ("地址", TEXT, 20), ("开户银行", TEXT, 16), ("银行账号", TEXT, 22),
-            ("搬迁期限", DATE, 11), ("备注", TEXT, 24),
+            ("搬迁期限", DATE, 11), ("备注", TEXT, 24), ("补偿方式", TEXT, 12),
         ]),
         ("家庭成员", "members", [
             ("户编号", TEXT, 11), ("成员序号", INTEGER, 9), ("姓名", TEXT, 10),

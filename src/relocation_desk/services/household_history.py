@@ -17,7 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.money import format_fen
-from ..domain.status import STATUS_LABELS, STRUCTURE_LABELS, HouseholdStatus, StructureType
+from ..domain.status import (
+    COMPENSATION_METHOD_LABELS,
+    STATUS_LABELS,
+    STRUCTURE_LABELS,
+    CompensationMethod,
+    HouseholdStatus,
+    StructureType,
+)
 from ..domain.units import format_area, quantity_decimal
 from ..i18n import _
 from ..storage import models as m
@@ -130,6 +137,7 @@ def _field_labels() -> dict[str, str]:
         "group": _("村民小组"),
         "responsible_id": _("责任人"),
         "address": _("地址"),
+        "compensation_method": _("补偿方式"),
         "bank_name": _("开户银行"),
         "bank_account": _("银行账号"),
         "account_holder": _("账户名"),
@@ -193,6 +201,11 @@ def _value_text(field: str, value: Any, names: Names) -> str:
     if field == "structure_type":
         try:
             return STRUCTURE_LABELS[StructureType(value)]
+        except ValueError:
+            return str(value)
+    if field == "compensation_method":
+        try:
+            return _(COMPENSATION_METHOD_LABELS[CompensationMethod(value)])
         except ValueError:
             return str(value)
     if field in ("decoration", "item_code"):

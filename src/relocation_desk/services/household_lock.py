@@ -71,6 +71,9 @@ def locked_problems(
         return []
     problems: list[Problem] = []
     for ch in changes:
+        if ch.entity == "household" and "compensation_method" in (ch.after or {}):
+            problems.append(Problem("compensation_method", message))
+            continue
         locked = LOCKED_FIELDS.get(ch.entity, frozenset())
         if ch.entity not in LOCKED_FIELDS:
             continue

@@ -62,6 +62,7 @@ def read_form(s: Session, household_id: uuid.UUID) -> HouseholdForm:
         persons=[_person_form(p) for p in children(s, m.Person, hh.id)],
         structures=[_structure_form(x) for x in children(s, m.Structure, hh.id)],
         attachments=[_attachment_form(a) for a in children(s, m.Attachment, hh.id)],
+        compensation_method=hh.compensation_method or "",
         bank_name=hh.bank_name,
         bank_account=hh.bank_account,
         account_holder=hh.account_holder,

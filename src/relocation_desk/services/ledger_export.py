@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, insert, literal, select, union_all
 
-from ..domain.status import STATUS_LABELS, STRUCTURE_LABELS
+from ..domain.status import COMPENSATION_METHOD_LABELS, STATUS_LABELS, STRUCTURE_LABELS
 from ..storage import models as m
 from ..storage.db import Database
 
@@ -26,6 +26,7 @@ __all__ = ["LedgerRows", "log_export", "open_ledger"]
 _YIELD = 10_000
 _STATUS = {s.value: label for s, label in STATUS_LABELS.items()}
 _STRUCTURE = {s.value: label for s, label in STRUCTURE_LABELS.items()}
+_METHOD = {m.value: label for m, label in COMPENSATION_METHOD_LABELS.items()}
 _AGREEMENT_KIND = {"main": "主协议", "supplementary": "补充协议", "decision": "补偿决定"}
 _AGREEMENT_STATUS = {"draft": "草稿", "signed": "已签约", "decided": "已作出"}
 _PAYMENT_KIND = {"payment": "支付", "deposit": "提存"}
@@ -59,14 +60,15 @@ class LedgerRows:
                 h.code, v.name, g.name, h.head_name, h.head_id_number, h.declared_member_count,
                 h.member_count, h.legal_area_dm2, h.unlicensed_area_dm2, h.ledger_amount_fen,
                 h.total_fen, h.status, h.address, h.bank_name, h.bank_account, h.deadline,
-                h.remarks,
+                h.remarks, h.compensation_method,
             )
             .join(v, v.id == h.village_id)
             .outerjoin(g, g.id == h.group_id)
             .order_by(h.code)
         )  # fmt: skip
         for r in self._stream(stmt):
-            yield (*r[:11], _STATUS.get(r[11], r[11]), *r[12:15], _day(r[15]), r[16])
+            method = _METHOD.get(r[17], "") if r[17] else ""
+            yield (*r[:11], _STATUS.get(r[11], r[11]), *r[12:15], _day(r[15]), r[16], method)
 
     def members(self) -> Iterator[tuple[Any, ...]]:
         h, p = m.Household, m.Person

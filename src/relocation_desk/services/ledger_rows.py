@@ -25,6 +25,7 @@ from .ledger_values import (
     read_count,
     read_date,
     read_id,
+    read_method,
     read_name,
     read_phone,
     read_relation,
@@ -68,6 +69,7 @@ class HouseholdPlan:
     group: str
     code: str = ""
     address: str = ""
+    compensation_method: str | None = None
     bank_name: str = ""
     bank_account: str = ""
     remarks: str = ""
@@ -248,6 +250,7 @@ class RowReader:
             hh.group = cell_text(self.get(row, "group"))[:100]
         hh.code = cell_text(self.get(row, "code")).upper()[:40] if "code" in self.cols else ""
         hh.address = cell_text(self.get(row, "address"))[:200]
+        hh.compensation_method = self.value(row, "compensation_method", read_method, fl, rownum)
         hh.bank_name = cell_text(self.get(row, "bank_name"))[:100]
         hh.bank_account = "".join(cell_text(self.get(row, "bank_account")).split())[:40]
         hh.remarks = cell_text(self.get(row, "remarks"))

@@ -131,6 +131,22 @@ def read_count(value: Any) -> int:
     raise CellProblem(_("家庭人口“{text}”不是人数；请填写整数，如 4", text=cell_text(value)))
 
 
+def read_method(value: Any) -> str:
+    """补偿方式 as ledgers write it → ``money`` / ``swap`` / ``mixed``."""
+    text = unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "")
+    money = any(w in text for w in ("货币", "现金", "钱"))
+    swap = any(w in text for w in ("调换", "产权", "安置房", "房屋安置", "置换"))
+    if any(w in text for w in ("结合", "混合", "两者", "+")) or (money and swap):
+        return "mixed"
+    if swap:
+        return "swap"
+    if money:
+        return "money"
+    raise CellProblem(
+        _("补偿方式“{text}”无法识别；请写 货币补偿、产权调换 或 两者结合", text=cell_text(value))
+    )
+
+
 _DATE_TEXT = re.compile(r"(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?")
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 

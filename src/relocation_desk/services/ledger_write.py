@@ -214,7 +214,7 @@ def write_plan(
                 "village_id": vid, "group_id": gid, "responsible_id": None,
                 "address": h.address, "status": HouseholdStatus.REGISTERED.value,
                 "status_changed_at": now, "deadline": conv(h.deadline), "closed_at": None,
-                "compensation_method": None, "bank_name": h.bank_name,
+                "compensation_method": h.compensation_method, "bank_name": h.bank_name,
                 "bank_account": h.bank_account, "account_holder": "",
                 "special_situation": "", "remarks": h.remarks,
                 "declared_member_count": h.declared_member_count,
