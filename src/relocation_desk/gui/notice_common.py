@@ -14,16 +14,20 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
     QWidget,
 )
 
@@ -34,6 +38,7 @@ from . import dialogs, pdf_preview
 from .background import run_busy
 
 if TYPE_CHECKING:
+    from ..services.household_choices import Choice
     from ..services.households import OperatorRef
     from ..services.notices import RoundView
     from ..storage.db import Database
@@ -46,6 +51,36 @@ def kind_labels() -> dict[NoticeKind, str]:
     from ..services.notices import KIND_TITLES
 
     return {k: _(KIND_TITLES[k]) for k in NoticeKind}
+
+
+def village_combo(
+    parent: QWidget, villages: tuple[Choice, ...], village_id: uuid.UUID | None
+) -> QComboBox:
+    """The villages to choose from, ``village_id`` chosen when it is one of them."""
+    combo = QComboBox(parent)
+    for v in villages:
+        combo.addItem(v.name, v.id)
+    for i in range(combo.count()):
+        if combo.itemData(i) == village_id:
+            combo.setCurrentIndex(i)
+    return combo
+
+
+def list_table(parent: QWidget, headers: list[str], widths: tuple[int, ...]) -> QTableWidget:
+    """A read-only table of whole-row choices (rounds, objections)."""
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    for col, width in enumerate(widths):
+        table.setColumnWidth(col, width)
+    return table
 
 
 def date_edit(value: date, parent: QWidget | None = None) -> QDateEdit:

@@ -13,20 +13,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -35,7 +32,7 @@ from PySide6.QtWidgets import (
 from ..i18n import _
 from ..services.errors import UserError
 from . import dialogs, notice_common
-from .notice_common import date_edit, qdate_value
+from .notice_common import date_edit, list_table, qdate_value, village_combo
 
 if TYPE_CHECKING:
     from ..services.household_choices import Choice
@@ -263,28 +260,15 @@ class ObjectionsDialog(QDialog):
         self.objections: list[ObjectionView] = []
         self.round_titles: dict[uuid.UUID, str] = {}
         self.setWindowTitle(_("异议处理"))
-        self.village = QComboBox(self)
-        for v in villages:
-            self.village.addItem(v.name, v.id)
-        if village_id is not None and self.village.findData(village_id) >= 0:
-            self.village.setCurrentIndex(self.village.findData(village_id))
+        self.village = village_combo(self, villages, village_id)
         self.show_decided = QCheckBox(_("显示已处理的"), self)
         self.count = QLabel(self)
-        self.table = QTableWidget(0, 7, self)
-        self.table.setHorizontalHeaderLabels(
+        self.table = list_table(
+            self,
             [_("户编号"), _("户主"), _("公示"), _("异议事项"), _("收到日期"),
-             _("答复期限"), _("状态")]
+             _("答复期限"), _("状态")],
+            (90, 80, 220, 110, 90, 90),
         )  # fmt: skip
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((90, 80, 220, 110, 90, 90)):
-            self.table.setColumnWidth(col, width)
         self.detail = QLabel(self)
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

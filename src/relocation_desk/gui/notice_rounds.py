@@ -11,16 +11,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..i18n import _
 from ..services.errors import UserError
 from . import dialogs, notice_common
-from .notice_common import PAPERS, kind_labels, preview_round
+from .notice_common import PAPERS, kind_labels, list_table, preview_round, village_combo
 
 if TYPE_CHECKING:
     from ..services.household_choices import Choice
@@ -61,26 +58,11 @@ class RoundsDialog(QDialog):
         self.rounds: list[RoundSummary] = []
         self.setWindowTitle(_("公示轮次与照片"))
 
-        self.village = QComboBox(self)
-        for v in villages:
-            self.village.addItem(v.name, v.id)
-        if village_id is not None and self.village.findData(village_id) >= 0:
-            self.village.setCurrentIndex(self.village.findData(village_id))
+        self.village = village_combo(self, villages, village_id)
         self.paper = QComboBox(self)
         for paper in PAPERS:
             self.paper.addItem(paper, paper)
-        self.table = QTableWidget(0, len(_columns()), self)
-        self.table.setHorizontalHeaderLabels(_columns())
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((110, 70, 50, 170, 90, 160, 50, 50, 50)):
-            self.table.setColumnWidth(col, width)
+        self.table = list_table(self, _columns(), (110, 70, 50, 170, 90, 160, 50, 50, 50))
         self.empty = QLabel(self)
         self.empty.setObjectName("noRounds")
 
