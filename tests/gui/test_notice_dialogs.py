@@ -400,3 +400,22 @@ def test_overdue_objections_stand_out() -> None:
     assert status_text(o, date(2026, 1, 13)) == ("待处理，已超过答复期限 3 天", OVERDUE)
     text, colour = status_text(o, date(2026, 1, 8))
     assert text == "待处理，距答复期限还剩 2 天" and colour is None
+
+
+def test_dialogs_start_at_the_register_filters_village(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The village chosen in the register's filter is the one the notice dialogs open on,
+    also when its id arrives as an equal but different UUID object."""
+    import uuid
+
+    from relocation_desk.gui.notice_common import index_of
+
+    villages = window.filters.village
+    last = villages.count() - 1
+    villages.setCurrentIndex(last)
+    name = villages.itemText(last)
+    window.notice_feature.post_action.trigger()
+    dialog = window.notice_feature.post_dialog
+    assert dialog.village.currentText() == name
+    same = uuid.UUID(str(villages.itemData(last)))
+    assert index_of(dialog.village, same) == dialog.village.currentIndex() >= 0
+    dialog.close()

@@ -53,6 +53,15 @@ def kind_labels() -> dict[NoticeKind, str]:
     return {k: _(KIND_TITLES[k]) for k in NoticeKind}
 
 
+def index_of(combo: QComboBox, value: object) -> int:
+    """The item whose data equals ``value`` (-1 if none). ``QComboBox.findData`` finds a
+    Python object such as a UUID only when it is the very same object, not an equal one."""
+    for i in range(combo.count()):
+        if combo.itemData(i) == value:
+            return i
+    return -1
+
+
 def village_combo(
     parent: QWidget, villages: tuple[Choice, ...], village_id: uuid.UUID | None
 ) -> QComboBox:
@@ -60,9 +69,8 @@ def village_combo(
     combo = QComboBox(parent)
     for v in villages:
         combo.addItem(v.name, v.id)
-    for i in range(combo.count()):
-        if combo.itemData(i) == village_id:
-            combo.setCurrentIndex(i)
+    if (i := index_of(combo, village_id)) >= 0:
+        combo.setCurrentIndex(i)
     return combo
 
 

@@ -26,7 +26,7 @@ from ..i18n import _
 from ..services.errors import UserError
 from . import dialogs
 from .background import run_busy
-from .notice_common import PAPERS, date_edit, kind_labels, preview_round, qdate_value
+from .notice_common import PAPERS, date_edit, index_of, kind_labels, preview_round, qdate_value
 
 if TYPE_CHECKING:
     from ..services.household_choices import Choice
@@ -135,11 +135,11 @@ class PostNoticeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
 
-        if village_id is not None and self.village.findData(village_id) >= 0:
-            self.village.setCurrentIndex(self.village.findData(village_id))
+        if village_id is not None and (i := index_of(self.village, village_id)) >= 0:
+            self.village.setCurrentIndex(i)
         self._village_changed()
-        if group_id is not None and self.group.findData(group_id) >= 0:
-            self.group.setCurrentIndex(self.group.findData(group_id))
+        if group_id is not None and (i := index_of(self.group, group_id)) >= 0:
+            self.group.setCurrentIndex(i)
         self.village.currentIndexChanged.connect(self._village_changed)
         self.group.currentIndexChanged.connect(self._update_summary)
         self.kind.currentIndexChanged.connect(self._update_summary)
