@@ -24,7 +24,7 @@ from ..storage.db import Database
 from .household_files import check_source, files_folder, store_copy, stored_path
 from .households import OperatorRef
 from .notice_rows import eligible
-from .notices import KIND_TITLES, NoticeError, ObjectionView
+from .notices import KIND_TITLES, NoticeError, ObjectionView, objection_view
 from .stored_files import record_file
 
 __all__ = [
@@ -211,23 +211,7 @@ class NoticeRecords:
             if not include_decided:
                 q = q.where(m.Objection.status == "open")
             rows = s.execute(q).all()
-        views = [
-            ObjectionView(
-                id=o.id,
-                household_id=o.household_id,
-                household_code=code,
-                head_name=name,
-                round_id=o.round_id,
-                subject=o.subject,
-                text=o.text,
-                received_on=o.received_on,
-                deadline=o.deadline,
-                status=o.status,
-                outcome_reason=o.outcome_reason,
-                needs_recalculation=o.status == "upheld",
-            )
-            for o, code, name in rows
-        ]
+        views = [objection_view(o, code, name) for o, code, name in rows]
         decided_at = {o.id: o.decided_at for o, _c, _n in rows}
         open_ = sorted(
             (v for v in views if v.status == "open"),

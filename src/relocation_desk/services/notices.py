@@ -181,6 +181,23 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "changes"}
 
 
+def objection_view(o: m.Objection, code: str, head_name: str) -> ObjectionView:
+    return ObjectionView(
+        id=o.id,
+        household_id=o.household_id,
+        household_code=code,
+        head_name=head_name,
+        round_id=o.round_id,
+        subject=o.subject,
+        text=o.text,
+        received_on=o.received_on,
+        deadline=o.deadline,
+        status=o.status,
+        outcome_reason=o.outcome_reason,
+        needs_recalculation=o.status == "upheld",
+    )
+
+
 class NoticeService:
     def __init__(self, db: Database, operator: OperatorRef | None) -> None:
         self._db = db
@@ -692,20 +709,7 @@ class NoticeService:
 
     def _objection_view(self, s: Session, o: m.Objection) -> ObjectionView:
         hh = s.get(m.Household, o.household_id)
-        return ObjectionView(
-            id=o.id,
-            household_id=o.household_id,
-            household_code=hh.code if hh is not None else "",
-            head_name=hh.head_name if hh is not None else "",
-            round_id=o.round_id,
-            subject=o.subject,
-            text=o.text,
-            received_on=o.received_on,
-            deadline=o.deadline,
-            status=o.status,
-            outcome_reason=o.outcome_reason,
-            needs_recalculation=o.status == "upheld",
-        )
+        return objection_view(o, hh.code if hh else "", hh.head_name if hh else "")
 
     def _audit(
         self,
