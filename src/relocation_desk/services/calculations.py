@@ -11,11 +11,9 @@ writing. Nothing returned is a live ORM object.
 
 from __future__ import annotations
 
-import gc
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -35,6 +33,7 @@ from ..storage.db import Database
 from .calc_inputs import HouseholdFacts, SchemeBook, calc_hash, read_facts, read_facts_between
 from .calc_store import CalculationView, LineView, Outcome, read_view, store, view_of
 from .errors import UserError
+from .gc_pause import gc_paused
 from .households import OperatorRef, project_id_of
 
 __all__ = [
@@ -238,7 +237,7 @@ class CalculationService:
                 summary.cancelled = True
                 break
             chunk = ids[start : start + batch]
-            with _gc_paused(), self._db.session(immediate=True) as s, s.begin():
+            with gc_paused(), self._db.session(immediate=True) as s, s.begin():
                 book = self._scheme_book(s)
                 facts = read_facts_between(s, chunk)
                 outcomes = []
@@ -322,7 +321,7 @@ class CalculationService:
                 if cancel is not None and cancel.is_set():
                     cancelled = True
                     break
-                with _gc_paused():
+                with gc_paused():
                     for f in read_facts_between(s, ids[start : start + BATCH]).values():
                         if f.signed_version_id is not None:
                             signed += 1
@@ -401,24 +400,6 @@ def _open_supplementary() -> ColumnElement[bool]:
         .where(a.household_id == m.Household.id, a.status == "draft", a.kind == "supplementary")
         .exists()
     )
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a batch runs (it is re-enabled between batches).
-
-    A batch makes a few hundred thousand short-lived objects (rows, inputs, lines), and the
-    collector, triggered every 700 allocations, keeps walking the whole heap: measured, a
-    quarter of recompute_all's CPU time. The objects here are freed by reference counting;
-    what a batch leaves in cycles is collected after it. (Process-wide: other threads also
-    go without for the batch's fraction of a second.)"""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _with_approvals(

@@ -37,14 +37,12 @@ Times are China Standard Time (UTC+8, no daylight saving), the zone the teams wo
 
 from __future__ import annotations
 
-import gc
 import math
 import sqlite3
 import uuid
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterator, MutableSequence
-from contextlib import contextmanager
+from collections.abc import MutableSequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from operator import itemgetter
@@ -58,6 +56,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from ..domain.status import HouseholdStatus
 from ..storage import models as m
 from ..storage.db import Database
+from .gc_pause import gc_paused
 from .households import project_id_of
 
 __all__ = [
@@ -427,7 +426,7 @@ def load_facts(
     ``compact``: numbers in arrays (a third of the memory, nothing for the garbage collector
     to walk, quicker counts: for facts that are kept, as the dashboard keeps them); a count
     made once, as the daily report's, saves the conversion (0.1 s at 100,000 households)."""
-    with db.session() as s, _gc_paused():
+    with db.session() as s, gc_paused():
         project_id = project_id_of(s)
         mark = _audit_mark(s)  # before the read: a change made meanwhile shows next time
         facts = _empty(_head(s, project_id), team_id, mark)
@@ -436,21 +435,6 @@ def load_facts(
     if compact:
         _to_arrays(facts)
     return facts
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the rows are read: the driver's hundreds of
-    thousands of row tuples would each be walked by the collector's passes (measured: 0.25 s
-    at 100,000 households). The facts themselves are a few dozen lists, so nothing needs to
-    be frozen or kept from the collector afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def changes_since(db: Database, mark: AuditMark | None) -> tuple[AuditMark, set[uuid.UUID] | None]:
