@@ -81,12 +81,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _household_id(db: Database, code: str) -> uuid.UUID:
-    from sqlalchemy import select
-
-    from ..storage import models as m
+    from ..services.households import household_by_code
 
     with db.session() as s:
-        found = s.scalar(select(m.Household.id).where(m.Household.code == code.strip()))
+        found = household_by_code(s, code)
     if found is None:
         raise CliError(_("找不到户编号 {code}", code=code))
     return found

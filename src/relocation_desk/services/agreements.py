@@ -46,7 +46,7 @@ from . import agreement_content as ac
 from .agreement_facts import BonusStatus, bonus_statuses, current_calc, gather
 from .calc_inputs import SchemeBook
 from .errors import UserError
-from .households import OperatorRef, project_id_of
+from .households import OperatorRef, household_by_code, project_id_of
 from .notices import NoticeService
 
 __all__ = [
@@ -148,11 +148,7 @@ class AgreementService:
 
     def household_id(self, code: str) -> uuid.UUID:
         with self._db.session() as s:
-            found = s.scalar(
-                select(m.Household.id).where(
-                    m.Household.project_id == project_id_of(s), m.Household.code == code.strip()
-                )
-            )
+            found = household_by_code(s, code)
         if found is None:
             raise AgreementError(_("找不到户号为 {code} 的户", code=code))
         return found

@@ -34,7 +34,7 @@ from .calc_inputs import HouseholdFacts, SchemeBook, calc_hash, read_facts, read
 from .calc_store import CalculationView, LineView, Outcome, read_view, store, view_of
 from .errors import UserError
 from .gc_pause import gc_paused
-from .households import OperatorRef, project_id_of
+from .households import OperatorRef, household_by_code, project_id_of
 
 __all__ = [
     "BATCH",
@@ -141,11 +141,7 @@ class CalculationService:
     def household_id(self, code: str) -> uuid.UUID:
         """The id of the household with ``code`` (CalculationError if there is none)."""
         with self._db.session() as s:
-            found = s.scalar(
-                select(m.Household.id).where(
-                    m.Household.project_id == project_id_of(s), m.Household.code == code.strip()
-                )
-            )
+            found = household_by_code(s, code)
         if found is None:
             raise CalculationError(_("找不到户号为 {code} 的户", code=code))
         return found

@@ -115,6 +115,15 @@ def project_id_of(s: Session) -> uuid.UUID:
     return found
 
 
+def household_by_code(s: Session, code: str) -> uuid.UUID | None:
+    """The id of the project's household with ``code`` (as typed: spaces around it ignored)."""
+    return s.scalar(
+        select(m.Household.id).where(
+            m.Household.project_id == project_id_of(s), m.Household.code == code.strip()
+        )
+    )
+
+
 def operators(db: Database) -> list[OperatorRef]:
     """The project's active operators, for choosing who works on this computer."""
     with db.session() as s:
