@@ -37,6 +37,7 @@ Decisions recorded here (see also the report to the lead):
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -211,7 +212,8 @@ class PaymentService:
             after = household_balance(s, hh)
             if after.outstanding_fen <= 0 and hh.status == S.SIGNED.value:
                 self._set_status(s, hh, S.PAID, now)
-            return household_balance(s, hh)
+                after = replace(after, status=S.PAID.value)
+            return after
 
     def payment_refusal(
         self,
@@ -295,7 +297,8 @@ class PaymentService:
             after = household_balance(s, hh)
             if after.outstanding_fen > 0 and hh.status == S.PAID.value:
                 self._set_status(s, hh, S.SIGNED, now)
-            return household_balance(s, hh)
+                after = replace(after, status=S.SIGNED.value)
+            return after
 
     # --- milestones ------------------------------------------------------------------------
 
