@@ -297,17 +297,21 @@ class AgreementService:
                 .values(print_count=before + copies, updated_at=_now())
             )
             action = "reprint" if view.reprint_no else "print"
-            s.add(
-                m.AuditLog(
-                    id=uuid.uuid4(), at=_now(), operator_id=op.id if op else None,
-                    operator_login=op.login if op else "", action=action, entity="agreement",
-                    entity_id=str(a.id), household_id=a.household_id,
-                    before={"print_count": before},
-                    after={"print_count": before + copies, "reprint_no": view.reprint_no,
-                           "total_fen": a.total_fen},
-                    note=a.number,
-                )
-            )  # fmt: skip
+            _audit(
+                s,
+                op,
+                at=_now(),
+                action=action,
+                agreement_id=a.id,
+                household_id=a.household_id,
+                before={"print_count": before},
+                after={
+                    "print_count": before + copies,
+                    "reprint_no": view.reprint_no,
+                    "total_fen": a.total_fen,
+                },
+                note=a.number,
+            )
         return before + copies
 
     def print(
@@ -412,21 +416,25 @@ class AgreementService:
                     .where(table.c.id == hh.id)
                     .values(status=HouseholdStatus.SIGNED.value, status_changed_at=now)
                 )
-            s.add(
-                m.AuditLog(
-                    id=uuid.uuid4(), at=now, operator_id=op.id if op else None,
-                    operator_login=op.login if op else "", action="sign", entity="agreement",
-                    entity_id=str(a.id), household_id=hh.id,
-                    before={"status": "draft", "household_status": hh.status},
-                    after={
-                        "status": "signed", "signed_on": signed_on.isoformat(),
-                        "witnessed_by": witnessed_by, "number": a.number,
-                        "total_fen": a.total_fen, "calculation_id": str(a.calculation_id),
-                        "scheme_version_id": str(a.scheme_version_id),
-                    },
-                    note=a.number,
-                )
-            )  # fmt: skip
+            _audit(
+                s,
+                op,
+                at=now,
+                action="sign",
+                agreement_id=a.id,
+                household_id=hh.id,
+                before={"status": "draft", "household_status": hh.status},
+                after={
+                    "status": "signed",
+                    "signed_on": signed_on.isoformat(),
+                    "witnessed_by": witnessed_by,
+                    "number": a.number,
+                    "total_fen": a.total_fen,
+                    "calculation_id": str(a.calculation_id),
+                    "scheme_version_id": str(a.scheme_version_id),
+                },
+                note=a.number,
+            )
             s.flush()
             return _view(s, a)
 
@@ -477,17 +485,21 @@ class AgreementService:
                     created_at=_now(), updated_at=_now(),
                 )  # fmt: skip
                 s.add(a)
-                s.add(
-                    m.AuditLog(
-                        id=uuid.uuid4(), at=_now(), operator_id=op.id if op else None,
-                        operator_login=op.login if op else "", action="create",
-                        entity="agreement", entity_id=str(a.id), household_id=hh.id,
-                        before=None,
-                        after={"kind": "supplementary", "number": number, "parent": main.number,
-                               "reason": reason},
-                        note=number,
-                    )
-                )  # fmt: skip
+                _audit(
+                    s,
+                    op,
+                    at=_now(),
+                    action="create",
+                    agreement_id=a.id,
+                    household_id=hh.id,
+                    after={
+                        "kind": "supplementary",
+                        "number": number,
+                        "parent": main.number,
+                        "reason": reason,
+                    },
+                    note=number,
+                )
                 s.flush()
                 return _view(s, a)
         except IntegrityError as exc:
@@ -618,16 +630,21 @@ class AgreementService:
             created_at=_now(), updated_at=_now(),
         )  # fmt: skip
         s.add(a)
-        s.add(
-            m.AuditLog(
-                id=uuid.uuid4(), at=_now(), operator_id=op.id if op else None,
-                operator_login=op.login if op else "", action="create", entity="agreement",
-                entity_id=str(a.id), household_id=hh.id, before=None,
-                after={"kind": kind, "number": number, "total_fen": facts.total_fen,
-                       "calculation_version": facts.calculation_version},
-                note=number,
-            )
-        )  # fmt: skip
+        _audit(
+            s,
+            op,
+            at=_now(),
+            action="create",
+            agreement_id=a.id,
+            household_id=hh.id,
+            after={
+                "kind": kind,
+                "number": number,
+                "total_fen": facts.total_fen,
+                "calculation_version": facts.calculation_version,
+            },
+            note=number,
+        )
         return a
 
     def _revise(
@@ -644,18 +661,25 @@ class AgreementService:
             return
         revision = int(old.get("revision") or 1) + (1 if a.print_count else 0)
         op = self._operator
-        s.add(
-            m.AuditLog(
-                id=uuid.uuid4(), at=_now(), operator_id=op.id if op else None,
-                operator_login=op.login if op else "", action="revise", entity="agreement",
-                entity_id=str(a.id), household_id=hh.id,
-                before={"total_fen": a.total_fen, "revision": old.get("revision"),
-                        "calculation_id": str(a.calculation_id)},
-                after={"total_fen": facts.total_fen, "revision": revision,
-                       "calculation_id": facts.calculation_id},
-                note=a.number,
-            )
-        )  # fmt: skip
+        _audit(
+            s,
+            op,
+            at=_now(),
+            action="revise",
+            agreement_id=a.id,
+            household_id=hh.id,
+            before={
+                "total_fen": a.total_fen,
+                "revision": old.get("revision"),
+                "calculation_id": str(a.calculation_id),
+            },
+            after={
+                "total_fen": facts.total_fen,
+                "revision": revision,
+                "calculation_id": facts.calculation_id,
+            },
+            note=a.number,
+        )
         a.content = {
             **content,
             "number": a.number,
@@ -767,6 +791,29 @@ def _reprint_count(s: Session, agreement_ids: list[uuid.UUID]) -> int:
         )
         or 0
     )
+
+
+def _audit(
+    s: Session,
+    op: OperatorRef | None,
+    *,
+    at: datetime,
+    action: str,
+    agreement_id: uuid.UUID,
+    household_id: uuid.UUID,
+    after: dict[str, Any],
+    note: str,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """The audit row of an action on an agreement (DOMAIN rule 10)."""
+    s.add(
+        m.AuditLog(
+            id=uuid.uuid4(), at=at, operator_id=op.id if op else None,
+            operator_login=op.login if op else "", action=action, entity="agreement",
+            entity_id=str(agreement_id), household_id=household_id, before=before, after=after,
+            note=note,
+        )
+    )  # fmt: skip
 
 
 def _view(s: Session, a: m.Agreement) -> AgreementView:
