@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..i18n import _
-from ..services.progress_facts import LOCAL_TZ
 
 if TYPE_CHECKING:
+    from ..services.progress_facts import LOCAL_TZ
     from .daily_report_dialog import DailyReportDialog
     from .main_window import MainWindow
 

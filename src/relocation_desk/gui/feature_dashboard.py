@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..i18n import _
-from .dashboard import Dashboard
 
 if TYPE_CHECKING:
+    from .dashboard import Dashboard
     from .main_window import MainWindow
 
 SHORTCUT = "F9"
@@ -26,11 +26,16 @@ def install(window: MainWindow) -> None:
 
 
 def dashboard_of(window: MainWindow) -> Dashboard | None:
+    # Imported when first needed: the dashboard and its charts need not load at start-up.
+    from .dashboard import Dashboard
+
     return window.findChild(Dashboard)
 
 
 def show_dashboard(window: MainWindow) -> Dashboard:
     """Show (creating it the first time) and raise the window's dashboard."""
+    from .dashboard import Dashboard
+
     dashboard = dashboard_of(window)
     if dashboard is None:
         assert window.db is not None
