@@ -38,6 +38,7 @@ from ..services.errors import UserError
 from ..storage.errors import StorageError
 from . import dialogs
 from .background import run_busy
+from .combos import index_of
 
 if TYPE_CHECKING:
     from ..services.daily_report import DailyReportData, ReportRow
@@ -103,11 +104,10 @@ class DailyReportDialog(QDialog):
         self.scope.addItem(_("全项目"), None)
         for team_id, name in sorted(teams.items(), key=lambda t: t[1]):
             self.scope.addItem(name, team_id)
+        # Team staff start on their own team; HQ and administrators on the whole project.
         if operator is not None and operator.role not in (Role.HQ.value, Role.ADMIN.value):
-            # findData cannot compare Python objects such as UUIDs: look for it by hand.
-            for i in range(self.scope.count()):
-                if self.scope.itemData(i) == operator.team_id:
-                    self.scope.setCurrentIndex(i)
+            own = index_of(self.scope, operator.team_id)
+            self.scope.setCurrentIndex(max(own, 0))
         self.show_button = QPushButton(_("统计"), self)
         self.show_button.setDefault(True)
         self.show_button.clicked.connect(self.refresh)

@@ -39,6 +39,7 @@ from ..services.progress_facts import LOCAL_TZ
 from ..storage.db import Database
 from . import chart_scale as cs
 from . import charts
+from .combos import index_of
 from .dashboard_loader import DUE_DAYS, DashboardData, DashboardLoader, Query
 from .dashboard_widgets import STYLE, CaseTable, Panel, Tile, yuan_text
 
@@ -226,15 +227,8 @@ class Dashboard(QWidget):
     def team_id(self) -> uuid.UUID | None:
         return self._team_id
 
-    def _team_index(self, team_id: uuid.UUID | None) -> int:
-        # Not QComboBox.findData: a Python object in a QVariant does not compare by value.
-        for i in range(self.team.count()):
-            if self.team.itemData(i) == team_id:
-                return i
-        return -1
-
     def set_team(self, team_id: uuid.UUID | None) -> None:
-        index = self._team_index(team_id)
+        index = index_of(self.team, team_id)
         if index >= 0:
             self.team.setCurrentIndex(index)
 
@@ -351,7 +345,7 @@ class Dashboard(QWidget):
         self.team.addItem(_("全部工作组"), None)
         for tid, name in teams:
             self.team.addItem(name, tid)
-        index = self._team_index(self._team_id)
+        index = index_of(self.team, self._team_id)
         if index < 0:  # the team is gone (another database)
             index, self._team_id = 0, None
         self.team.setCurrentIndex(index)

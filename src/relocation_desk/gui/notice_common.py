@@ -36,6 +36,7 @@ from ..i18n import _
 from ..services.errors import UserError
 from . import dialogs, pdf_preview
 from .background import run_busy
+from .combos import index_of
 
 if TYPE_CHECKING:
     from ..services.household_choices import Choice
@@ -51,15 +52,6 @@ def kind_labels() -> dict[NoticeKind, str]:
     from ..services.notices import KIND_TITLES
 
     return {k: _(KIND_TITLES[k]) for k in NoticeKind}
-
-
-def index_of(combo: QComboBox, value: object) -> int:
-    """The item whose data equals ``value`` (-1 if none). ``QComboBox.findData`` finds a
-    Python object such as a UUID only when it is the very same object, not an equal one."""
-    for i in range(combo.count()):
-        if combo.itemData(i) == value:
-            return i
-    return -1
 
 
 def village_combo(

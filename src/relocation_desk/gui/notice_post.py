@@ -26,7 +26,8 @@ from ..i18n import _
 from ..services.errors import UserError
 from . import dialogs
 from .background import run_busy
-from .notice_common import PAPERS, date_edit, index_of, kind_labels, preview_round, qdate_value
+from .combos import index_of
+from .notice_common import PAPERS, date_edit, kind_labels, preview_round, qdate_value
 
 if TYPE_CHECKING:
     from ..services.household_choices import Choice
