@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,12 +50,7 @@ FREEZE_ROLES = frozenset({Role.LEADER.value, Role.HQ.value, Role.ADMIN.value})
 
 
 def ask_xlsx_path(parent: QWidget | None, suggested: str) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, _("保存日报"), suggested, _("Excel 工作簿 (*.xlsx)")
-    )
-    if not path:
-        return None
-    return Path(path) if Path(path).suffix else Path(path).with_suffix(".xlsx")
+    return dialogs.ask_save_xlsx(parent, _("保存日报"), suggested)
 
 
 def show_pdf(parent: QWidget | None, path: Path, title: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..i18n import _
 from ..services.errors import UserError
@@ -20,12 +20,7 @@ if TYPE_CHECKING:
 
 
 def ask_export_path(parent: QWidget | None) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, _("导出完整台账"), _("台账.xlsx"), _("Excel 工作簿 (*.xlsx)")
-    )
-    if not path:
-        return None
-    return Path(path) if Path(path).suffix else Path(path).with_suffix(".xlsx")
+    return dialogs.ask_save_xlsx(parent, _("导出完整台账"), _("台账.xlsx"))
 
 
 def install(window: MainWindow) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..i18n import _
 from . import dialogs
@@ -31,12 +31,7 @@ if TYPE_CHECKING:
 
 def ask_register_path(parent: QWidget | None) -> Path | None:
     """Where to save the payment register; None if cancelled. Tests replace it."""
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, _("导出支付台账"), _("支付台账.xlsx"), _("Excel 工作簿 (*.xlsx)")
-    )
-    if not path:
-        return None
-    return Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+    return dialogs.ask_save_xlsx(parent, _("导出支付台账"), _("支付台账.xlsx"))
 
 
 class ExportThread(QThread):

@@ -127,12 +127,7 @@ def ask_new_database(parent: QWidget | None) -> Path | None:
 
 
 def ask_report_path(parent: QWidget | None) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, _("保存导入报告"), _("导入报告.xlsx"), _("Excel 工作簿 (*.xlsx)")
-    )
-    if not path:
-        return None
-    return Path(path) if Path(path).suffix else Path(path).with_suffix(".xlsx")
+    return dialogs.ask_save_xlsx(parent, _("保存导入报告"), _("导入报告.xlsx"))
 
 
 def _error_label(parent: QWidget) -> QLabel:
