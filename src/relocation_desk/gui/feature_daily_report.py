@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from ..i18n import _
 
 if TYPE_CHECKING:
-    from ..services.progress_facts import LOCAL_TZ
     from .daily_report_dialog import DailyReportDialog
     from .main_window import MainWindow
 
@@ -24,6 +23,7 @@ def install(window: MainWindow) -> None:
 
 
 def open_daily_report(window: MainWindow, today: date | None = None) -> DailyReportDialog:
+    from ..services.progress_facts import LOCAL_TZ
     from .daily_report_dialog import DailyReportDialog
 
     assert window.db is not None
