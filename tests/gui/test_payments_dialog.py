@@ -240,4 +240,3 @@ def test_export_register_from_the_menu(window, qtbot, tmp_path, answers, monkeyp
     assert not answers["error"], answers
     assert str(out) in answers["info"][0][1]
     assert load_workbook(out, read_only=True).sheetnames == ["支付明细", "结余", "补偿决定"]
-    qtbot.waitUntil(lambda: window.payments_feature.export_thread is None, timeout=10_000)

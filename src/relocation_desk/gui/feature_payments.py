@@ -12,17 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..i18n import _
+from ..services.errors import UserError
 from . import dialogs
+from .background import run_busy
 from .editor_actions import add_editor_button, open_for_editor
 
 if TYPE_CHECKING:
-    from ..services.households import OperatorRef
-    from ..storage.db import Database
+    from ..services.payment_register import PaymentRegister
     from .decisions_dialog import DecisionsDialog
     from .household_editor import HouseholdEditor
     from .main_window import MainWindow
@@ -34,48 +35,11 @@ def ask_register_path(parent: QWidget | None) -> Path | None:
     return dialogs.ask_save_xlsx(parent, _("导出支付台账"), _("支付台账.xlsx"))
 
 
-class ExportThread(QThread):
-    finished_ok = Signal(str)  # the summary line
-    failed = Signal(str, str)  # title, message
-
-    def __init__(self, db: Database, operator: OperatorRef | None, path: Path) -> None:
-        super().__init__()
-        self.db, self.operator, self.path = db, operator, path
-
-    def run(self) -> None:
-        from ..reports.payment_register import write_payment_register
-        from ..services.errors import UserError
-        from ..services.payment_register import payment_register
-
-        try:
-            reg = payment_register(self.db, None, self.operator)
-            write_payment_register(reg, self.path)
-        except UserError as exc:
-            self.failed.emit(_("无法导出"), exc.message)
-            return
-        except OSError as exc:  # disk full, file open in Excel …
-            self.failed.emit(
-                _("无法导出"),
-                _("无法写入 {path}：{error}。如果文件已在 Excel 中打开，请先关闭。", path=self.path, error=exc.strerror or exc),
-            )  # fmt: skip
-            return
-        owing = sum(1 for b, _t, _s in reg.balances if b.outstanding_fen > 0)
-        self.finished_ok.emit(
-            _(
-                "已导出 {path}：{payments} 笔支付，{households} 户（未付清 {owing} 户），补偿决定 {decisions} 户。",
-                path=self.path, payments=len(reg.payments), households=len(reg.balances),
-                owing=owing, decisions=len(reg.decisions),
-            )
-        )  # fmt: skip
-
-
 class PaymentsFeature:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.dialog: PaymentsDialog | None = None
         self.decisions: DecisionsDialog | None = None
-        self.export_thread: ExportThread | None = None
-        self.busy: QProgressDialog | None = None
         menu = window.menus["agreement"]
         self.pay_action = self._action(_("支付与交房(&P)…"), self.open_payments, menu)
         self.export_action = self._action(_("导出支付台账(&X)…"), self.export_register, menu)
@@ -115,30 +79,44 @@ class PaymentsFeature:
         self.decisions = dialog
 
     def export_register(self) -> None:
+        from ..reports.payment_register import write_payment_register
+        from ..services.payment_register import payment_register
+
         w = self.window
-        if w.db is None or self.export_thread is not None:
+        db, operator = w.db, w.operator
+        if db is None:
             return
         path = ask_register_path(w)
         if path is None:
             return
-        busy = QProgressDialog(_("正在导出支付台账…"), "", 0, 0, w)
-        busy.setCancelButton(None)
-        busy.setWindowModality(Qt.WindowModality.WindowModal)
-        busy.setMinimumDuration(300)
-        thread = ExportThread(w.db, w.operator, path)
-        thread.finished_ok.connect(lambda text: dialogs.show_info(w, _("导出支付台账"), text))
-        thread.failed.connect(lambda title, text: dialogs.show_error(w, title, text))
-        thread.finished.connect(self._export_done)
-        self.export_thread, self.busy = thread, busy
-        thread.start()
 
-    def _export_done(self) -> None:
-        if self.busy is not None:
-            self.busy.close()
-            self.busy.deleteLater()
-        if self.export_thread is not None:
-            self.export_thread.deleteLater()
-        self.export_thread, self.busy = None, None
+        def work() -> PaymentRegister:
+            reg = payment_register(db, None, operator)
+            write_payment_register(reg, path)
+            return reg
+
+        try:
+            reg = run_busy(w, _("正在导出支付台账…"), work)
+        except UserError as exc:
+            dialogs.show_error(w, _("无法导出"), exc.message)
+            return
+        except OSError as exc:  # disk full, file open in Excel …
+            dialogs.show_error(
+                w,
+                _("无法导出"),
+                _("无法写入 {path}：{error}。如果文件已在 Excel 中打开，请先关闭。", path=path, error=exc.strerror or exc),
+            )  # fmt: skip
+            return
+        owing = sum(1 for b, _t, _s in reg.balances if b.outstanding_fen > 0)
+        dialogs.show_info(
+            w,
+            _("导出支付台账"),
+            _(
+                "已导出 {path}：{payments} 笔支付，{households} 户（未付清 {owing} 户），补偿决定 {decisions} 户。",
+                path=path, payments=len(reg.payments), households=len(reg.balances),
+                owing=owing, decisions=len(reg.decisions),
+            ),
+        )  # fmt: skip
 
 
 def install(window: MainWindow) -> None:
