@@ -136,7 +136,7 @@ def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo project (read-only by convention: copy it before changing anything)."""
     from datetime import date
 
-    from relocation_desk.services.demo import generate_demo
+    from relocation_desk.services.demo.generator import generate_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     generate_demo(path, households=250, seed=3, today=date(2026, 11, 23))

@@ -29,9 +29,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from relocation_desk.domain.scheme import RateKind, Scheme
-from relocation_desk.services.calc_inputs import SchemeBook
-from relocation_desk.services.calculations import CalculationService
-from relocation_desk.services.households import project_id_of
+from relocation_desk.services.calculation.inputs import SchemeBook
+from relocation_desk.services.calculation.service import CalculationService
+from relocation_desk.services.households.service import project_id_of
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 

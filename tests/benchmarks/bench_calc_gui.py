@@ -24,10 +24,10 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from relocation_desk.gui.app import make_app
-from relocation_desk.gui.calculation_panel import CalculationPanel
-from relocation_desk.gui.fairness_view import FairnessView
+from relocation_desk.gui.calculation.fairness import FairnessView
+from relocation_desk.gui.calculation.panel import CalculationPanel
 from relocation_desk.gui.main_window import MainWindow
-from relocation_desk.services.fairness import fairness_report
+from relocation_desk.services.calculation.fairness import fairness_report
 from relocation_desk.storage import models as m
 from relocation_desk.storage.base import utcnow
 from relocation_desk.storage.db import open_database

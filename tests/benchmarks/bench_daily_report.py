@@ -30,7 +30,7 @@ def _measure(db_path: str, out_dir: str) -> dict[str, float]:
     from relocation_desk.reports import pdf_fonts
     from relocation_desk.reports.daily_pdf import write_daily_pdf
     from relocation_desk.reports.daily_xlsx import write_daily_xlsx
-    from relocation_desk.services import daily_report
+    from relocation_desk.services.progress import daily_report
     from relocation_desk.storage.db import open_database
 
     pdf_fonts.register_fonts()  # font files are read once per process, not per report

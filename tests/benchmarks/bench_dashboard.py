@@ -51,10 +51,10 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.dashboard import Dashboard
-    from relocation_desk.gui.dashboard_loader import Query, compute
-    from relocation_desk.services import progress
-    from relocation_desk.services.households import operators
+    from relocation_desk.gui.dashboard.loader import Query, compute
+    from relocation_desk.gui.dashboard.window import Dashboard
+    from relocation_desk.services.households.service import operators
+    from relocation_desk.services.progress import service as progress
     from relocation_desk.storage.db import open_database
 
     make_app()

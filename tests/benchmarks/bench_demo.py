@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from relocation_desk.services.demo import generate_demo
+from relocation_desk.services.demo.generator import generate_demo
 
 TARGETS = {10_000: 10.0, 100_000: 90.0}  # seconds on 2 cores
 

@@ -23,9 +23,9 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from relocation_desk.gui import dialogs
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.household_editor import HouseholdEditor
-    from relocation_desk.services.drafts import DraftStore
-    from relocation_desk.services.households import HouseholdService, operators
+    from relocation_desk.gui.editor.window import HouseholdEditor
+    from relocation_desk.services.households.drafts import DraftStore
+    from relocation_desk.services.households.service import HouseholdService, operators
     from relocation_desk.storage.db import open_database
 
     dialogs.ask_restore_draft = lambda *a, **k: False  # no drafts in play here

@@ -24,8 +24,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from relocation_desk.domain.household_form import PersonForm, StructureForm
-from relocation_desk.services.demo import generate_demo
-from relocation_desk.services.households import HouseholdService, operators
+from relocation_desk.services.demo.generator import generate_demo
+from relocation_desk.services.households.service import HouseholdService, operators
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 

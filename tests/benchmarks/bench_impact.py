@@ -20,9 +20,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from relocation_desk.services import calculations
-from relocation_desk.services.households import operators
-from relocation_desk.services.schemes import SchemeService
+from relocation_desk.services.calculation import service as calculations
+from relocation_desk.services.households.service import operators
+from relocation_desk.services.schemes.service import SchemeService
 from relocation_desk.storage.db import open_database
 
 AS_OF = date(2026, 11, 23)

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from openpyxl import load_workbook
 
 from relocation_desk.reports.ledger_xlsx import write_ledger
-from relocation_desk.services.ledger_export import open_ledger
-from relocation_desk.services.ledger_import import analyse, apply
+from relocation_desk.services.ledger.export import open_ledger
+from relocation_desk.services.ledger.importer import analyse, apply
 from relocation_desk.storage.db import open_database
 from tests.services.ledger_books import big_ledger
 

@@ -15,7 +15,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def bench_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from relocation_desk.services.demo import generate_demo
+    from relocation_desk.services.demo.generator import generate_demo
 
     households = int(os.environ.get("RD_BENCH_HOUSEHOLDS", "10000"))
     path = tmp_path_factory.mktemp("bench") / f"demo-{households}.sqlite"

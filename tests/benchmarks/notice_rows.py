@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from relocation_desk.domain.status import NoticeKind
-from relocation_desk.services.notices import RoundRow, RoundView
+from relocation_desk.services.notices.service import RoundRow, RoundView
 
 NAMES = ["王建国", "李䶮", "张𠮷祥", "欧阳𠀀琎堃", "陈昇", "刘素英", "赵春梅", "司马长风"]
 

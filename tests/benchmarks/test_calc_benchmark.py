@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from relocation_desk.services.calculations import CalculationService
+from relocation_desk.services.calculation.service import CalculationService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import open_database
 

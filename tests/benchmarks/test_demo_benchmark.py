@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
-from relocation_desk.services.demo import DemoSummary, generate_demo
+from relocation_desk.services.demo.generator import DemoSummary, generate_demo
 
 HOUSEHOLDS = 10_000
 

@@ -19,7 +19,7 @@ from pytest_benchmark.fixture import BenchmarkFixture
 from sqlalchemy import select
 
 from relocation_desk.domain.household_form import HouseholdForm
-from relocation_desk.services.households import HouseholdService, SavedHousehold, operators
+from relocation_desk.services.households.service import HouseholdService, SavedHousehold, operators
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 

@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from relocation_desk.reports.ledger_xlsx import write_ledger
-from relocation_desk.services.ledger_export import open_ledger
-from relocation_desk.services.ledger_import import ImportReport, analyse, apply
+from relocation_desk.services.ledger.export import open_ledger
+from relocation_desk.services.ledger.importer import ImportReport, analyse, apply
 from relocation_desk.storage.db import open_database
 from tests.services.ledger_books import big_ledger
 

@@ -30,7 +30,7 @@ def _codes(db: Path, sql: str) -> list[str]:
 
 
 def test_print_sign_reprint(demo: Path, tmp_path: Path) -> None:
-    from relocation_desk.services.agreements import AgreementService
+    from relocation_desk.services.agreements.service import AgreementService
     from relocation_desk.storage.db import open_database
 
     with open_database(demo) as db:

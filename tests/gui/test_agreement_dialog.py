@@ -28,7 +28,7 @@ def db_file(tmp_path: Path, demo_db_path: Path) -> Path:
 def window(qtbot, db_file: Path):
     from relocation_desk.gui.app import make_app
     from relocation_desk.gui.main_window import MainWindow
-    from relocation_desk.services.households import OperatorRef
+    from relocation_desk.services.households.service import OperatorRef
     from relocation_desk.storage.db import open_database
 
     with sqlite3.connect(db_file) as conn:
@@ -47,7 +47,8 @@ def window(qtbot, db_file: Path):
 @pytest.fixture
 def answers(monkeypatch):
     """Records message boxes, confirmations (answered yes) and previews (printed once)."""
-    from relocation_desk.gui import dialogs, pdf_preview
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.printing import preview as pdf_preview
 
     seen: dict[str, list] = {"error": [], "info": [], "confirm": [], "preview": []}
 
@@ -76,7 +77,7 @@ def _pdf_text(path: Path) -> str:
 
 def _ready_household(window) -> uuid.UUID:  # type: ignore[no-untyped-def]
     """A posted, unsigned household whose agreement can print today."""
-    from relocation_desk.services.agreements import AgreementService
+    from relocation_desk.services.agreements.service import AgreementService
 
     svc = AgreementService(window.db, window.operator)
     with sqlite3.connect(window.db.path) as conn:
@@ -95,7 +96,7 @@ def _status(db_file: Path, hid: uuid.UUID) -> str:
 
 
 def test_print_sign_reprint_and_supplementary(window, qtbot, db_file, answers, monkeypatch):
-    from relocation_desk.gui import agreement_dialog
+    from relocation_desk.gui.agreements import dialog as agreement_dialog
 
     hid = _ready_household(window)
     window._select(hid)
@@ -162,7 +163,7 @@ def test_household_not_posted_cannot_print(window, qtbot, db_file, answers):
 
 
 def test_editor_button_and_the_signed_lock(window, qtbot, db_file, answers, monkeypatch):
-    from relocation_desk.gui import agreement_dialog
+    from relocation_desk.gui.agreements import dialog as agreement_dialog
 
     hid = _ready_household(window)
     window.open_household(hid)

@@ -44,7 +44,7 @@ def project_db(db_file: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def ops(project_db: Any) -> dict[str, Any]:
-    from relocation_desk.services.households import operators
+    from relocation_desk.services.households.service import operators
 
     return {o.login: o for o in operators(project_db)}
 
@@ -60,7 +60,8 @@ class Answers:
 
 @pytest.fixture(autouse=True)
 def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    from relocation_desk.gui import calculation_panel, dialogs
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.calculation import panel as calculation_panel
 
     a = Answers()
     monkeypatch.setattr(calculation_panel, "today", lambda: TODAY)
@@ -121,7 +122,7 @@ def _panel_lines(panel: Any) -> list[tuple[str, ...]]:
 def test_compute_then_check_by_a_second_person(
     qtbot: Any, db_file: Path, ops: dict[str, Any], answers: Answers
 ) -> None:
-    from relocation_desk.gui.calculation_panel import CalculationPanel
+    from relocation_desk.gui.calculation.panel import CalculationPanel
 
     hid, code = _household(
         db_file,
@@ -208,8 +209,8 @@ def test_editor_button_opens_the_calculation(
 def test_request_decided_by_hq_becomes_a_marked_line(
     qtbot: Any, db_file: Path, ops: dict[str, Any], answers: Answers, tmp_path: Path
 ) -> None:
-    from relocation_desk.gui.approvals_dialog import ApprovalsDialog, RequestDialog
-    from relocation_desk.gui.calculation_panel import CalculationPanel
+    from relocation_desk.gui.calculation.approvals import ApprovalsDialog, RequestDialog
+    from relocation_desk.gui.calculation.panel import CalculationPanel
 
     hid, code = _household(db_file, "h.status = 'calculated'")
     clerk = ops["wanghongjun"]
@@ -300,8 +301,8 @@ def test_request_decided_by_hq_becomes_a_marked_line(
 def test_hq_rejects_with_a_reason_and_nothing_changes(
     qtbot: Any, db_file: Path, ops: dict[str, Any], answers: Answers
 ) -> None:
-    from relocation_desk.services.approvals import ApprovalService
-    from relocation_desk.services.calculations import CalculationService
+    from relocation_desk.services.calculation.approvals import ApprovalService
+    from relocation_desk.services.calculation.service import CalculationService
 
     hid, _code = _household(db_file, "h.status = 'calculated'")
     window = _window(qtbot, db_file, ops["dingweihua"])
@@ -332,7 +333,7 @@ def test_fairness_view_shows_cadres_and_exports(
 ) -> None:
     import openpyxl
 
-    from relocation_desk.services.fairness import fairness_report
+    from relocation_desk.services.calculation.fairness import fairness_report
 
     window = _window(qtbot, db_file, ops["dingweihua"])
     expected = fairness_report(window.db, today=TODAY)
@@ -353,8 +354,8 @@ def test_fairness_view_shows_cadres_and_exports(
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.exported is not None, timeout=30_000)
     # Closing a second view while its report is still computed neither blocks nor crashes.
-    from relocation_desk.gui import calc_task
-    from relocation_desk.gui.fairness_view import FairnessView
+    from relocation_desk.gui.calculation import task as calc_task
+    from relocation_desk.gui.calculation.fairness import FairnessView
 
     early = FairnessView(window.db)
     early.show()
@@ -398,7 +399,7 @@ def test_recompute_all_runs_to_the_end_and_refreshes_the_register(
     monkeypatch: pytest.MonkeyPatch,
     reload_at: int,
 ) -> None:
-    from relocation_desk.gui import feature_calc
+    from relocation_desk.gui.calculation import feature as feature_calc
 
     monkeypatch.setattr(feature_calc, "FULL_RELOAD_AT", reload_at)
     window = _window(qtbot, db_file, ops["dingweihua"])
@@ -450,9 +451,9 @@ def test_recompute_all_runs_to_the_end_and_refreshes_the_register(
 def test_cancel_stops_recompute_and_keeps_what_was_done(
     qtbot: Any, db_file: Path, ops: dict[str, Any], answers: Answers, monkeypatch: Any
 ) -> None:
-    from relocation_desk.gui.recompute_dialog import RecomputeDialog
-    from relocation_desk.services import recompute
-    from relocation_desk.services.calculations import CalculationService
+    from relocation_desk.gui.calculation.recompute import RecomputeDialog
+    from relocation_desk.services.calculation import recompute
+    from relocation_desk.services.calculation.service import CalculationService
 
     real = recompute.recompute_all_with_changes
     batches: list[int] = []

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage
 
-from relocation_desk.gui import chart_scale as cs
+from relocation_desk.gui.dashboard import chart_scale as cs
 
 # --- scale arithmetic (no Qt) -------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ def app(qapp):
 
 
 def _trend(days: int = 30):
-    from relocation_desk.gui import charts
+    from relocation_desk.gui.dashboard import charts
 
     dates = [date(2026, 10, 25) + timedelta(days=i) for i in range(days)]
     signed = tuple(10 * i for i in range(days))
@@ -184,7 +184,7 @@ def _trend(days: int = 30):
 
 @pytest.mark.gui
 def test_line_chart_draws_every_series(app, qtbot) -> None:
-    from relocation_desk.gui import charts
+    from relocation_desk.gui.dashboard import charts
 
     chart = charts.LineChart(unit="户")
     qtbot.addWidget(chart)
@@ -197,7 +197,7 @@ def test_line_chart_draws_every_series(app, qtbot) -> None:
 
 @pytest.mark.gui
 def test_line_chart_without_data_says_so(app, qtbot) -> None:
-    from relocation_desk.gui import charts
+    from relocation_desk.gui.dashboard import charts
 
     chart = charts.LineChart()
     qtbot.addWidget(chart)
@@ -215,7 +215,7 @@ def test_line_chart_without_data_says_so(app, qtbot) -> None:
 
 @pytest.mark.gui
 def test_line_chart_hover_shows_the_days_values(app, qtbot) -> None:
-    from relocation_desk.gui import charts
+    from relocation_desk.gui.dashboard import charts
 
     chart = charts.LineChart(unit="户")
     qtbot.addWidget(chart)
@@ -241,7 +241,7 @@ def test_line_chart_hover_shows_the_days_values(app, qtbot) -> None:
 
 @pytest.mark.gui
 def test_bar_chart_draws_bars_and_highlights_a_row(app, qtbot) -> None:
-    from relocation_desk.gui import charts
+    from relocation_desk.gui.dashboard import charts
 
     chart = charts.BarChart(unit="户")
     qtbot.addWidget(chart)
@@ -275,7 +275,7 @@ def test_bar_chart_draws_bars_and_highlights_a_row(app, qtbot) -> None:
 
 @pytest.mark.gui
 def test_bar_chart_mouse_hover(app, qtbot) -> None:
-    from relocation_desk.gui import charts
+    from relocation_desk.gui.dashboard import charts
 
     chart = charts.BarChart(unit="户")
     qtbot.addWidget(chart)
@@ -291,7 +291,7 @@ def test_bar_chart_mouse_hover(app, qtbot) -> None:
 
 @pytest.mark.gui
 def test_legend_paints_its_swatches(app, qtbot) -> None:
-    from relocation_desk.gui import charts
+    from relocation_desk.gui.dashboard import charts
 
     legend = charts.Legend([("已签约", charts.BLUE), ("已腾房", charts.GREEN)])
     qtbot.addWidget(legend)

@@ -22,7 +22,7 @@ DAY = date(2026, 11, 23)  # the demo's today
 def window(qtbot, tmp_path: Path, demo_db_path: Path):
     from relocation_desk.gui.app import make_app
     from relocation_desk.gui.main_window import MainWindow
-    from relocation_desk.services.households import operators
+    from relocation_desk.services.households.service import operators
     from relocation_desk.storage.db import open_database
 
     target = tmp_path / "w.sqlite"
@@ -38,7 +38,7 @@ def window(qtbot, tmp_path: Path, demo_db_path: Path):
 
 
 def _open(window, qtbot):
-    from relocation_desk.gui.feature_daily_report import open_daily_report
+    from relocation_desk.gui.daily_report.feature import open_daily_report
 
     dialog = open_daily_report(window, today=DAY)
     qtbot.addWidget(dialog)
@@ -81,7 +81,8 @@ def test_team_leader_sees_own_team_then_the_project(window, qtbot) -> None:
 
 
 def test_excel_pdf_and_freezing(window, qtbot, tmp_path: Path, monkeypatch) -> None:
-    from relocation_desk.gui import daily_report_dialog, dialogs
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.daily_report import dialog as daily_report_dialog
 
     dialog = _open(window, qtbot)
     out = tmp_path / "日报.xlsx"
@@ -115,7 +116,7 @@ def test_excel_pdf_and_freezing(window, qtbot, tmp_path: Path, monkeypatch) -> N
 
 
 def test_team_member_cannot_freeze(window, qtbot) -> None:
-    from relocation_desk.services.households import operators
+    from relocation_desk.services.households.service import operators
 
     window.operator = next(o for o in operators(window.db) if o.role == "member")
     dialog = _open(window, qtbot)

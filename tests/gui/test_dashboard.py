@@ -29,7 +29,7 @@ def db(tmp_path: Path, demo_db_path: Path):
 
 @pytest.fixture
 def member(db):
-    from relocation_desk.services.households import operators
+    from relocation_desk.services.households.service import operators
 
     return next(o for o in operators(db) if o.role == "member" and o.team_id is not None)
 
@@ -37,7 +37,7 @@ def member(db):
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Each read of the facts by the dashboard (the scope it asked for)."""
-    from relocation_desk.services import progress
+    from relocation_desk.services.progress import service as progress
 
     calls: list[object] = []
     real = progress.load_facts
@@ -61,7 +61,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 def _dashboard(qtbot, db, operator, opened: list | None = None):
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.dashboard import Dashboard
+    from relocation_desk.gui.dashboard.window import Dashboard
 
     make_app()
     dash = Dashboard(
@@ -83,7 +83,7 @@ def _tile(dash, key: str) -> tuple[str, str, str, str]:
 
 
 def test_tiles_show_the_services_figures(qtbot, db, member, loads) -> None:
-    from relocation_desk.services import progress
+    from relocation_desk.services.progress import service as progress
 
     dash = _dashboard(qtbot, db, member)
     assert dash.team_id == member.team_id  # a team member sees the team first
@@ -132,7 +132,7 @@ def test_tiles_show_the_services_figures(qtbot, db, member, loads) -> None:
 def test_another_date_recounts_the_kept_facts(qtbot, db, member, loads) -> None:
     from PySide6.QtCore import QDate
 
-    from relocation_desk.services import progress
+    from relocation_desk.services.progress import service as progress
 
     dash = _dashboard(qtbot, db, member)
     earlier = date(2026, 11, 16)
@@ -149,7 +149,7 @@ def test_another_date_recounts_the_kept_facts(qtbot, db, member, loads) -> None:
 
 
 def test_double_click_or_enter_on_an_overdue_row_opens_the_household(qtbot, db, member) -> None:
-    from relocation_desk.services import progress
+    from relocation_desk.services.progress import service as progress
 
     opened: list = []
     dash = _dashboard(qtbot, db, member, opened)
@@ -171,7 +171,7 @@ def test_double_click_or_enter_on_an_overdue_row_opens_the_household(qtbot, db, 
 
 
 def test_team_filter_moves_the_ranking_highlight(qtbot, db, member) -> None:
-    from relocation_desk.services import progress
+    from relocation_desk.services.progress import service as progress
 
     dash = _dashboard(qtbot, db, member)
     ranking = progress.team_ranking(db, DAY)
@@ -195,7 +195,7 @@ def test_team_filter_moves_the_ranking_highlight(qtbot, db, member) -> None:
 
 
 def test_without_an_operator_everything_and_everyones_due_cases(qtbot, db) -> None:
-    from relocation_desk.services import progress
+    from relocation_desk.services.progress import service as progress
 
     dash = _dashboard(qtbot, db, None)
     assert dash.team_id is None and dash.ranking.highlight is None
@@ -208,7 +208,7 @@ def test_without_an_operator_everything_and_everyones_due_cases(qtbot, db) -> No
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: no window stacking
 def test_menu_opens_the_dashboard_and_it_follows_changes(qtbot, db, member, loads) -> None:
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.feature_dashboard import dashboard_of
+    from relocation_desk.gui.dashboard.feature import dashboard_of
     from relocation_desk.gui.main_window import MainWindow
 
     make_app()
@@ -253,8 +253,8 @@ def test_menu_opens_the_dashboard_and_it_follows_changes(qtbot, db, member, load
 
 
 def test_requests_made_while_counting_merge_into_one(qtbot, db, loads, monkeypatch) -> None:
-    from relocation_desk.gui import dashboard_loader
-    from relocation_desk.gui.dashboard_loader import DashboardLoader, Query
+    from relocation_desk.gui.dashboard import loader as dashboard_loader
+    from relocation_desk.gui.dashboard.loader import DashboardLoader, Query
 
     real = dashboard_loader.compute
     gate = threading.Event()
@@ -287,14 +287,14 @@ def test_requests_made_while_counting_merge_into_one(qtbot, db, loads, monkeypat
 
 
 def test_a_failed_refresh_is_shown(qtbot, db, member, monkeypatch) -> None:
-    from relocation_desk.gui import dashboard_loader
+    from relocation_desk.gui.dashboard import loader as dashboard_loader
 
     def broken(*args, **kwargs):
         raise RuntimeError("磁盘已满")
 
     monkeypatch.setattr(dashboard_loader, "compute", broken)
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.dashboard import Dashboard
+    from relocation_desk.gui.dashboard.window import Dashboard
 
     make_app()
     dash = Dashboard(db, member, None, today=DAY)

@@ -62,14 +62,14 @@ def project_db(db_file: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def service(project_db: Any) -> Any:
-    from relocation_desk.services.households import HouseholdService, operators
+    from relocation_desk.services.households.service import HouseholdService, operators
 
     return HouseholdService(project_db, operators(project_db)[0])
 
 
 @pytest.fixture
 def drafts(project_db: Any) -> Any:
-    from relocation_desk.services.drafts import DraftStore
+    from relocation_desk.services.households.drafts import DraftStore
 
     return DraftStore(project_db)
 
@@ -125,7 +125,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
 @pytest.fixture
 def open_editor(qtbot: Any, service: Any, drafts: Any) -> Any:
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.household_editor import HouseholdEditor
+    from relocation_desk.gui.editor.window import HouseholdEditor
 
     make_app()
 
@@ -804,7 +804,7 @@ def test_large_photos_get_their_thumbnails_from_a_worker_thread(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from relocation_desk.gui import editor_files
+    from relocation_desk.gui.editor import files as editor_files
 
     monkeypatch.setattr(editor_files, "SYNC_LIMIT_BYTES", 0)  # every file counts as large
     household_id = household_ids(db_file)[13]
@@ -834,7 +834,7 @@ def test_ctrl_s_without_changes_makes_no_new_version(
 def test_a_draft_is_written_during_long_typing_without_pauses(
     open_editor: Any, service: Any, qtbot: Any, drafts: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from relocation_desk.gui import household_editor
+    from relocation_desk.gui.editor import window as household_editor
 
     monkeypatch.setattr(household_editor, "DRAFT_MAX_WAIT_S", 0.05)
     editor = new_editor(open_editor, service)

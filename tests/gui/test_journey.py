@@ -55,7 +55,9 @@ class Answers:
 
 @pytest.fixture
 def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
-    from relocation_desk.gui import daily_report_dialog, dialogs, pdf_preview
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.daily_report import dialog as daily_report_dialog
+    from relocation_desk.gui.printing import preview as pdf_preview
 
     a = Answers()
 
@@ -120,7 +122,7 @@ def _report_figures(dialog: Any) -> dict[str, int]:
 
 
 def _open_report(window: Any, qtbot: Any, day: date | None = None) -> Any:
-    from relocation_desk.gui.feature_daily_report import open_daily_report
+    from relocation_desk.gui.daily_report.feature import open_daily_report
 
     dialog = open_daily_report(window, today=day)
     qtbot.addWidget(dialog)
@@ -137,9 +139,9 @@ def test_one_household_from_registration_to_vacating(
 ) -> None:
     from relocation_desk.domain import money
     from relocation_desk.domain.status import NoticeKind
-    from relocation_desk.gui import agreement_dialog
-    from relocation_desk.services.households import operators
-    from relocation_desk.services.progress_facts import LOCAL_TZ
+    from relocation_desk.gui.agreements import dialog as agreement_dialog
+    from relocation_desk.services.households.service import operators
+    from relocation_desk.services.progress.facts import LOCAL_TZ
     from relocation_desk.storage.db import open_database
 
     head_id, spouse_id = _ids()

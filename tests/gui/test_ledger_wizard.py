@@ -26,7 +26,7 @@ def messy(tmp_path: Path) -> Path:
 
 def _wizard(qtbot, db=None, operator=None):
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.ledger_wizard import LedgerWizard
+    from relocation_desk.gui.ledger.wizard import LedgerWizard
 
     make_app()
     w = LedgerWizard(db, operator)
@@ -53,7 +53,7 @@ def _combo_of(page, letter: str) -> QComboBox:
 
 
 def test_import_into_a_new_project_end_to_end(qtbot, messy: Path, tmp_path: Path, monkeypatch):
-    from relocation_desk.gui import ledger_wizard
+    from relocation_desk.gui.ledger import wizard as ledger_wizard
 
     new_db = tmp_path / "新项目.sqlite"
     monkeypatch.setattr(ledger_wizard, "ask_ledger_file", lambda parent: messy)
@@ -167,7 +167,7 @@ def window(qtbot, tmp_path: Path, demo_db_path: Path):
 def test_import_into_the_open_project_from_the_file_menu(
     qtbot, window, messy: Path, monkeypatch
 ) -> None:
-    from relocation_desk.gui.ledger_wizard import LedgerWizard
+    from relocation_desk.gui.ledger.wizard import LedgerWizard
 
     before = window.table.model().rowCount()
 
@@ -192,8 +192,9 @@ def test_import_into_the_open_project_from_the_file_menu(
 
 
 def test_export_needs_a_role_that_sees_full_ids(qtbot, window, tmp_path: Path, monkeypatch):
-    from relocation_desk.gui import dialogs, feature_ledger
-    from relocation_desk.services.households import operators
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.ledger import feature as feature_ledger
+    from relocation_desk.services.households.service import operators
 
     errors: list[str] = []
     infos: list[str] = []

@@ -239,7 +239,7 @@ def test_clicking_a_header_sorts(window, qtbot, db_file: Path) -> None:
 def test_team_member_sees_masked_ids(qtbot, db_file: Path) -> None:
     from relocation_desk.gui.app import make_app
     from relocation_desk.gui.main_window import MainWindow
-    from relocation_desk.services.households import operators
+    from relocation_desk.services.households.service import operators
     from relocation_desk.storage.db import open_database
 
     make_app()

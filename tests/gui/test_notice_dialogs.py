@@ -53,7 +53,8 @@ def db_file(tmp_path: Path, demo_db_path: Path) -> Path:
 
 @pytest.fixture
 def shown(monkeypatch, tmp_path: Path) -> Shown:
-    from relocation_desk.gui import dialogs, pdf_preview
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.printing import preview as pdf_preview
 
     seen = Shown()
     monkeypatch.setattr(dialogs, "show_info", lambda parent, title, text: seen.infos.append(text))
@@ -93,7 +94,7 @@ def shown(monkeypatch, tmp_path: Path) -> Shown:
 def window(qtbot, db_file: Path):
     from relocation_desk.gui.app import make_app
     from relocation_desk.gui.main_window import MainWindow
-    from relocation_desk.services.households import operators
+    from relocation_desk.services.households.service import operators
     from relocation_desk.storage.db import open_database
 
     make_app()
@@ -196,7 +197,7 @@ def test_posting_nothing_says_why(window, qtbot, shown: Shown, db_file) -> None:
 
 
 def _edit_area(window, household_id: uuid.UUID, add_m2: str) -> None:
-    from relocation_desk.services.households import HouseholdService
+    from relocation_desk.services.households.service import HouseholdService
 
     service = HouseholdService(window.db, window.operator)
     form = service.load(household_id)
@@ -207,7 +208,7 @@ def _edit_area(window, household_id: uuid.UUID, add_m2: str) -> None:
 
 
 def test_verify_dialog(window, qtbot, shown: Shown) -> None:
-    from relocation_desk.gui import notice_verify
+    from relocation_desk.gui.notices import verify as notice_verify
 
     view = _post(window, qtbot)
     window.notice_feature.verify_action.trigger()
@@ -255,7 +256,7 @@ def _png(path: Path) -> Path:
 def test_attach_a_photo_of_the_posted_sheet(
     window, qtbot, shown: Shown, monkeypatch, tmp_path
 ) -> None:
-    from relocation_desk.gui import notice_common
+    from relocation_desk.gui.notices import common as notice_common
 
     view = _post(window, qtbot)
     photo = _png(tmp_path / "posted.png")
@@ -297,8 +298,8 @@ def test_attach_a_photo_of_the_posted_sheet(
 def test_record_and_decide_objections(
     window, qtbot, shown: Shown, monkeypatch, tmp_path, db_file
 ) -> None:
-    from relocation_desk.gui import notice_common
-    from relocation_desk.services.notices import NoticeService
+    from relocation_desk.gui.notices import common as notice_common
+    from relocation_desk.services.notices.service import NoticeService
 
     view = _post(window, qtbot)
     first, second = [r for r in view.rows if r.change_mark != "removed"][:2]
@@ -389,8 +390,8 @@ def test_record_and_decide_objections(
 
 
 def test_overdue_objections_stand_out() -> None:
-    from relocation_desk.gui.notice_objections import OVERDUE, status_text
-    from relocation_desk.services.notices import ObjectionView
+    from relocation_desk.gui.notices.objections import OVERDUE, status_text
+    from relocation_desk.services.notices.service import ObjectionView
 
     o = ObjectionView(
         id=uuid.uuid4(), household_id=uuid.uuid4(), household_code="T01-0001", head_name="王",
@@ -407,7 +408,7 @@ def test_dialogs_start_at_the_register_filters_village(window, qtbot) -> None:  
     also when its id arrives as an equal but different UUID object."""
     import uuid
 
-    from relocation_desk.gui.notice_common import index_of
+    from relocation_desk.gui.notices.common import index_of
 
     villages = window.filters.village
     last = villages.count() - 1

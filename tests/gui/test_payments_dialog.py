@@ -26,7 +26,7 @@ def db_file(tmp_path: Path, demo_db_path: Path) -> Path:
 def window(qtbot, db_file: Path):
     from relocation_desk.gui.app import make_app
     from relocation_desk.gui.main_window import MainWindow
-    from relocation_desk.services.households import OperatorRef
+    from relocation_desk.services.households.service import OperatorRef
     from relocation_desk.storage.db import open_database
 
     with sqlite3.connect(db_file) as conn:
@@ -78,7 +78,7 @@ def _status(db_file: Path, hid: uuid.UUID) -> str:
 
 def test_pay_confirm_reverse_and_milestone_refusal(window, qtbot, db_file, answers, monkeypatch):
     from relocation_desk.domain import money
-    from relocation_desk.gui import payments_dialog
+    from relocation_desk.gui.payments import dialog as payments_dialog
 
     hid, code, due = _signed_household(db_file)
     window._select(hid)
@@ -231,7 +231,7 @@ def test_decisions_dialog_records_a_decision(window, qtbot, db_file, answers, qt
 def test_export_register_from_the_menu(window, qtbot, tmp_path, answers, monkeypatch):
     from openpyxl import load_workbook
 
-    from relocation_desk.gui import feature_payments
+    from relocation_desk.gui.payments import feature as feature_payments
 
     out = tmp_path / "台账.xlsx"
     monkeypatch.setattr(feature_payments, "ask_register_path", lambda _p: out)

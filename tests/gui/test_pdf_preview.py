@@ -43,7 +43,7 @@ def _pdfinfo(path: Path, *, each_page: bool = False) -> dict[str, str]:
 @pytest.fixture
 def preview(qtbot, tmp_path: Path):
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.pdf_preview import PdfPreviewDialog
+    from relocation_desk.gui.printing.preview import PdfPreviewDialog
 
     make_app()
     landscape = (A3[1], A3[0])
@@ -104,7 +104,7 @@ def _file_printer(path: Path) -> QPrinter:
 
 
 def test_print_all_pages_through_the_print_dialog(preview, monkeypatch, tmp_path: Path) -> None:
-    from relocation_desk.gui import pdf_preview
+    from relocation_desk.gui.printing import preview as pdf_preview
 
     out = tmp_path / "printed.pdf"
     asked: list[int] = []
@@ -132,7 +132,7 @@ def test_other_paper_chosen_in_the_dialog_shrinks_the_pages_onto_it(
 ) -> None:
     from PySide6.QtGui import QPageSize
 
-    from relocation_desk.gui import pdf_preview
+    from relocation_desk.gui.printing import preview as pdf_preview
 
     out = tmp_path / "a4.pdf"
 
@@ -166,7 +166,7 @@ def test_print_range_and_copies(preview, tmp_path: Path) -> None:
 
 
 def test_cancelled_print_is_not_logged(preview, monkeypatch) -> None:
-    from relocation_desk.gui import pdf_preview
+    from relocation_desk.gui.printing import preview as pdf_preview
 
     monkeypatch.setattr(pdf_preview, "ask_printer", lambda parent, printer, pages: False)
     preview.print_button.click()
@@ -175,7 +175,7 @@ def test_cancelled_print_is_not_logged(preview, monkeypatch) -> None:
 
 def test_mixed_paper_sizes_print_on_their_own_paper(qtbot, tmp_path: Path) -> None:
     from relocation_desk.gui.app import make_app
-    from relocation_desk.gui.pdf_preview import PdfPreviewDialog
+    from relocation_desk.gui.printing.preview import PdfPreviewDialog
 
     make_app()
     path = _pdf(tmp_path / "mixed.pdf", [A4, A3, A4])
@@ -194,7 +194,8 @@ def test_mixed_paper_sizes_print_on_their_own_paper(qtbot, tmp_path: Path) -> No
 
 
 def test_save_as_copies_the_exact_file(preview, monkeypatch, tmp_path: Path) -> None:
-    from relocation_desk.gui import dialogs, pdf_preview
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.printing import preview as pdf_preview
 
     target = tmp_path / "out" / "copy.pdf"
     target.parent.mkdir()
@@ -210,7 +211,8 @@ def test_save_as_copies_the_exact_file(preview, monkeypatch, tmp_path: Path) -> 
 
 
 def test_save_as_into_a_missing_folder_says_so(preview, monkeypatch, tmp_path: Path) -> None:
-    from relocation_desk.gui import dialogs, pdf_preview
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.printing import preview as pdf_preview
 
     errors: list[str] = []
     target = tmp_path / "no-such-folder" / "copy.pdf"
@@ -224,7 +226,7 @@ def test_save_as_into_a_missing_folder_says_so(preview, monkeypatch, tmp_path: P
 def test_page_cache_stays_within_its_bytes() -> None:
     from PySide6.QtGui import QImage
 
-    from relocation_desk.gui.pdf_print import PageCache
+    from relocation_desk.gui.printing.printer import PageCache
 
     cache = PageCache(limit_bytes=3 * 100 * 100 * 4)
     for i in range(10):

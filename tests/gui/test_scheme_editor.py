@@ -28,7 +28,8 @@ def db_file(tmp_path: Path, demo_db_path: Path) -> Path:
 
 @pytest.fixture
 def messages(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
-    from relocation_desk.gui import dialogs, scheme_editor
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.schemes import editor as scheme_editor
 
     seen: dict[str, list] = {"error": [], "info": [], "confirm": []}
     monkeypatch.setattr(
@@ -50,7 +51,7 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
 def _window(qtbot, db_file: Path, role: str):
     from relocation_desk.gui.app import make_app
     from relocation_desk.gui.main_window import MainWindow
-    from relocation_desk.services.households import operators
+    from relocation_desk.services.households.service import operators
     from relocation_desk.storage.db import open_database
 
     make_app()
@@ -64,7 +65,7 @@ def _window(qtbot, db_file: Path, role: str):
 
 
 def _open_from_menu(window, qtbot):
-    from relocation_desk.gui.scheme_editor import SchemeEditor
+    from relocation_desk.gui.schemes.editor import SchemeEditor
 
     [action] = [a for a in window.menus["calc"].actions() if a.objectName() == "openSchemes"]
     assert action.text().startswith("补偿方案")
@@ -99,7 +100,7 @@ def _type_cell(qtbot, table, row: int, col: int, text: str) -> None:
 
 
 def test_edit_save_preview_and_publish_a_draft(qtbot, db_file: Path, messages) -> None:
-    from relocation_desk.gui.scheme_items import CODE, NAME, RATE, UNIT
+    from relocation_desk.gui.schemes.items import CODE, NAME, RATE, UNIT
 
     window = _window(qtbot, db_file, "hq")
     editor = _open_from_menu(window, qtbot)
@@ -182,7 +183,7 @@ def test_team_member_cannot_publish(qtbot, db_file: Path, messages) -> None:
 
 
 def test_params_kind_and_order_edits(qtbot, db_file: Path, messages) -> None:
-    from relocation_desk.gui.scheme_items import CODE, KIND, PARAMS
+    from relocation_desk.gui.schemes.items import CODE, KIND, PARAMS
 
     window = _window(qtbot, db_file, "hq")
     editor = _open_from_menu(window, qtbot)
@@ -227,7 +228,7 @@ def test_params_kind_and_order_edits(qtbot, db_file: Path, messages) -> None:
 
 
 def test_export_and_import(qtbot, db_file: Path, tmp_path: Path, messages, monkeypatch) -> None:
-    from relocation_desk.gui import scheme_editor
+    from relocation_desk.gui.schemes import editor as scheme_editor
 
     window = _window(qtbot, db_file, "hq")
     editor = _open_from_menu(window, qtbot)
@@ -257,7 +258,7 @@ def test_export_and_import(qtbot, db_file: Path, tmp_path: Path, messages, monke
 
 
 def test_scheme_params_and_a_custom_category(qtbot, db_file: Path, messages) -> None:
-    from relocation_desk.gui.scheme_items import CATEGORY, CODE, NAME, RATE, UNIT
+    from relocation_desk.gui.schemes.items import CATEGORY, CODE, NAME, RATE, UNIT
 
     window = _window(qtbot, db_file, "hq")
     editor = _open_from_menu(window, qtbot)

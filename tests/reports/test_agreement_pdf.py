@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from relocation_desk.domain import money
 from relocation_desk.reports.agreement_pdf import render_agreement
-from relocation_desk.services.agreement_content import ART25_ITEMS
-from relocation_desk.services.agreements import AgreementService
+from relocation_desk.services.agreements.content import ART25_ITEMS
+from relocation_desk.services.agreements.service import AgreementService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
 

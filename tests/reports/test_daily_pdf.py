@@ -15,7 +15,7 @@ import pytest
 
 from relocation_desk.reports.daily_columns import wan
 from relocation_desk.reports.daily_pdf import write_daily_pdf
-from relocation_desk.services import daily_report
+from relocation_desk.services.progress import daily_report
 from relocation_desk.storage.db import open_database
 
 CST = timezone(timedelta(hours=8))

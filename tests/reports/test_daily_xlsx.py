@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from relocation_desk.reports.daily_xlsx import write_daily_xlsx
-from relocation_desk.services import daily_report
+from relocation_desk.services.progress import daily_report
 from relocation_desk.storage.db import open_database
 
 CST = timezone(timedelta(hours=8))

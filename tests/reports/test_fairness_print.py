@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from relocation_desk.reports.fairness import write_fairness_xlsx
-from relocation_desk.services.fairness import fairness_report
+from relocation_desk.services.calculation.fairness import fairness_report
 from relocation_desk.storage.db import open_database
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from relocation_desk.domain.money import format_fen
 from relocation_desk.domain.status import NoticeKind
 from relocation_desk.reports.notice_pdf import render_changes, render_round
-from relocation_desk.services.notices import NoticeService
+from relocation_desk.services.notices.service import NoticeService
 
 from ..services.notice_org import make_notice_org, set_area
 

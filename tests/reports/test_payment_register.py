@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from relocation_desk.reports.payment_register import write_payment_register
-from relocation_desk.services.households import OperatorRef
-from relocation_desk.services.payment_register import payment_register
-from relocation_desk.services.payments import PaymentService
+from relocation_desk.services.households.service import OperatorRef
+from relocation_desk.services.payments.register import payment_register
+from relocation_desk.services.payments.service import PaymentService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import open_database
 

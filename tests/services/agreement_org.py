@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from relocation_desk.domain import idnumber
 from relocation_desk.domain.status import NoticeKind
-from relocation_desk.services.calculations import CalculationService
-from relocation_desk.services.notices import NoticeService
+from relocation_desk.services.calculation.service import CalculationService
+from relocation_desk.services.notices.service import NoticeService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from relocation_desk.domain.scheme import content_hash, parse_scheme, scheme_to_dict
-from relocation_desk.services.households import OperatorRef
+from relocation_desk.services.households.service import OperatorRef
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from relocation_desk.domain import idnumber
-from relocation_desk.services.households import OperatorRef
+from relocation_desk.services.households.service import OperatorRef
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from relocation_desk.domain.household_form import PersonForm
-from relocation_desk.services.agreements import AgreementError, AgreementService, NotReady
-from relocation_desk.services.calculations import CalculationService
-from relocation_desk.services.households import HouseholdService, ValidationFailed
+from relocation_desk.services.agreements.service import AgreementError, AgreementService, NotReady
+from relocation_desk.services.calculation.service import CalculationService
+from relocation_desk.services.households.service import HouseholdService, ValidationFailed
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
 
@@ -87,7 +87,7 @@ def test_printing_is_refused_with_the_reason(db: Database, breakage: str, expect
         with db.session() as s, s.begin():
             st = s.scalars(select(m.Structure).where(m.Structure.household_id == hid)).one()
             st.legal_area_dm2 += 100
-        from relocation_desk.services.calculations import CalculationService
+        from relocation_desk.services.calculation.service import CalculationService
 
         view = CalculationService(db, org.clerk).compute(hid, as_of=AS_OF)
         if breakage == "not_posted":
@@ -275,7 +275,7 @@ def _calcs(db: Database, hid):  # type: ignore[no-untyped-def]
 
 
 def test_project_template_setting_wins_and_is_checked(db: Database) -> None:
-    from relocation_desk.services.agreement_content import default_template
+    from relocation_desk.services.agreements.content import default_template
 
     org, (hid, other) = make_agreement_org(db)
     template = default_template()
@@ -305,9 +305,9 @@ def test_demo_agreements_equal_their_posted_figures(demo_db_path, tmp_path) -> N
     import shutil
 
     from relocation_desk.domain.status import NoticeKind
-    from relocation_desk.services import agreement_content as ac
-    from relocation_desk.services.agreement_facts import gather
-    from relocation_desk.services.notices import NoticeService
+    from relocation_desk.services.agreements import content as ac
+    from relocation_desk.services.agreements.facts import gather
+    from relocation_desk.services.notices.service import NoticeService
     from relocation_desk.storage.db import open_database
 
     copy = tmp_path / "demo.sqlite"

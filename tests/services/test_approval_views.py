@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from relocation_desk.services.approvals import ApprovalError, ApprovalService
-from relocation_desk.services.calculations import CalculationService
-from relocation_desk.services.household_files import FileProblem
-from relocation_desk.services.recompute import recompute_all_with_changes
+from relocation_desk.services.calculation.approvals import ApprovalError, ApprovalService
+from relocation_desk.services.calculation.recompute import recompute_all_with_changes
+from relocation_desk.services.calculation.service import CalculationService
+from relocation_desk.services.households.files import FileProblem
 from relocation_desk.storage.db import Database
 
 from .calc_org import add_household, make_calc_org, publish, scheme_v2

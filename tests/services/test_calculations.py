@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from relocation_desk.domain.engine import compute as engine_compute
 from relocation_desk.domain.scheme import parse_scheme
-from relocation_desk.services.approvals import ApprovalError, ApprovalService
-from relocation_desk.services.calc_inputs import read_facts
-from relocation_desk.services.calculations import CalculationError, CalculationService
+from relocation_desk.services.calculation.approvals import ApprovalError, ApprovalService
+from relocation_desk.services.calculation.inputs import read_facts
+from relocation_desk.services.calculation.service import CalculationError, CalculationService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 

@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from relocation_desk.domain.scheme import parse_scheme
-from relocation_desk.services.calc_inputs import read_facts, read_facts_between
-from relocation_desk.services.calc_store import ordered_ids
-from relocation_desk.services.calculations import CalculationService
+from relocation_desk.services.calculation.inputs import read_facts, read_facts_between
+from relocation_desk.services.calculation.service import CalculationService
+from relocation_desk.services.calculation.store import ordered_ids
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from relocation_desk.services import daily_report
-from relocation_desk.services.daily_report import DailyReportError
+from relocation_desk.services.progress import daily_report
+from relocation_desk.services.progress.daily_report import DailyReportError
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 

@@ -26,7 +26,7 @@ from relocation_desk.domain.household_input import AttachmentInput, HouseholdInp
 from relocation_desk.domain.scheme import content_hash, parse_scheme
 from relocation_desk.domain.search import SearchPerson, household_search_text
 from relocation_desk.domain.status import HouseholdStatus
-from relocation_desk.services.demo import DemoSummary, DemoTargetExists, generate_demo
+from relocation_desk.services.demo.generator import DemoSummary, DemoTargetExists, generate_demo
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import open_database
 
@@ -122,7 +122,7 @@ def test_worker_processes_give_identical_data(
 
 
 def test_a_failing_worker_is_reported(tmp_path: Path) -> None:
-    from relocation_desk.services import demo as d
+    from relocation_desk.services.demo import generator as d
 
     plan = d._Plan(20, 1, TODAY)
     unusable = tmp_path / "shard.sqlite"

@@ -16,7 +16,7 @@ from relocation_desk.domain.household_form import (
     PersonForm,
     StructureForm,
 )
-from relocation_desk.services.drafts import DraftStore, draft_key
+from relocation_desk.services.households.drafts import DraftStore, draft_key
 from relocation_desk.storage.db import Database, open_database
 
 

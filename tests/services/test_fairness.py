@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from relocation_desk.reports.fairness import write_fairness_xlsx
-from relocation_desk.services.fairness import fairness_report
+from relocation_desk.services.calculation.fairness import fairness_report
 from relocation_desk.storage.db import open_database
 
 SHEETS = ["说明", "分组统计", "异常值", "审批例外", "干部及亲属", "签约奖励"]

@@ -13,7 +13,7 @@ from sqlalchemy import event, func, select
 
 from relocation_desk.domain.household_form import PersonForm, Severity
 from relocation_desk.domain.money import format_fen
-from relocation_desk.services.households import HouseholdService, operators
+from relocation_desk.services.households.service import HouseholdService, operators
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 

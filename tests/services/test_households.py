@@ -20,7 +20,7 @@ from relocation_desk.domain.household_form import (
     StructureForm,
 )
 from relocation_desk.domain.search import SearchPerson, household_search_text
-from relocation_desk.services.households import (
+from relocation_desk.services.households.service import (
     ConcurrentEdit,
     FileProblem,
     HouseholdService,

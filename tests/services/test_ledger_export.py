@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from relocation_desk.cli.main import main
 from relocation_desk.reports.ledger_xlsx import sheets, write_ledger
-from relocation_desk.services.ledger_export import log_export, open_ledger
-from relocation_desk.services.ledger_import import analyse, apply
+from relocation_desk.services.ledger.export import log_export, open_ledger
+from relocation_desk.services.ledger.importer import analyse, apply
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
 
@@ -65,8 +65,8 @@ def test_decisions_and_their_deposits_are_in_the_ledger(demo_db_path: Path, tmp_
     import sqlite3
     from datetime import date
 
-    from relocation_desk.services.households import operators
-    from relocation_desk.services.payments import PaymentService
+    from relocation_desk.services.households.service import operators
+    from relocation_desk.services.payments.service import PaymentService
     from relocation_desk.storage.db import open_database
 
     db_path = tmp_path / "demo.sqlite"

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from relocation_desk.cli.main import main
 from relocation_desk.reports.ledger_xlsx import write_ledger
-from relocation_desk.services.ledger_export import open_ledger
-from relocation_desk.services.ledger_import import LedgerFileError, analyse, apply
+from relocation_desk.services.ledger.export import open_ledger
+from relocation_desk.services.ledger.importer import LedgerFileError, analyse, apply
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import open_database
 
@@ -134,7 +134,7 @@ def test_dry_run_writes_nothing(messy, tmp_path: Path) -> None:
 def test_all_or_nothing(messy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path, _expected = messy
     target = tmp_path / "new.sqlite"
-    from relocation_desk.services import ledger_write
+    from relocation_desk.services.ledger import write as ledger_write
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")

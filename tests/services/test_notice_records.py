@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select, update
 
 from relocation_desk.domain.status import NoticeKind
-from relocation_desk.services.notice_records import NoticeRecords
-from relocation_desk.services.notices import NoticeError, NoticeService
+from relocation_desk.services.notices.records import NoticeRecords
+from relocation_desk.services.notices.service import NoticeError, NoticeService
 from relocation_desk.storage import models as m
 
 from .notice_org import make_notice_org, set_area

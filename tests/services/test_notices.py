@@ -8,7 +8,7 @@ import pytest
 
 from relocation_desk.domain.notice import normalise_code
 from relocation_desk.domain.status import NoticeKind
-from relocation_desk.services.notices import NoticeError, NoticeService
+from relocation_desk.services.notices.service import NoticeError, NoticeService
 
 from .notice_org import make_notice_org, set_area
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from relocation_desk.services import progress
-from relocation_desk.services.progress_facts import cutoff_of
+from relocation_desk.services.progress import service as progress
+from relocation_desk.services.progress.facts import cutoff_of
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 
@@ -350,8 +350,8 @@ def test_refresh_reads_only_what_changed_and_counts_as_a_full_read(db: Database)
 
 def test_a_holdouts_deposit_under_a_decision_counts_as_paid(demo: Path) -> None:
     """A 补偿决定 sets what a holdout is owed; its deposit (提存) makes the household paid."""
-    from relocation_desk.services.households import operators
-    from relocation_desk.services.payments import PaymentService
+    from relocation_desk.services.households.service import operators
+    from relocation_desk.services.payments.service import PaymentService
 
     day = DAYS[-1]
     # Payments are counted from the day's cut-off after they were entered (now, by the clock).

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from relocation_desk.domain.search import SEP
-from relocation_desk.services.register import QuickFilter, Register
-from relocation_desk.services.register_index import split_search_text
+from relocation_desk.services.households.register import QuickFilter, Register
+from relocation_desk.services.households.register_index import split_search_text
 from relocation_desk.storage.db import open_database
 
 

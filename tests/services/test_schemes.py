@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from relocation_desk.domain.scheme import content_hash, parse_scheme
-from relocation_desk.services.calc_inputs import SchemeBook
-from relocation_desk.services.calculations import CalculationService
-from relocation_desk.services.households import OperatorRef, operators, project_id_of
-from relocation_desk.services.scheme_files import SchemeFileError
-from relocation_desk.services.schemes import (
+from relocation_desk.services.calculation.inputs import SchemeBook
+from relocation_desk.services.calculation.service import CalculationService
+from relocation_desk.services.households.service import OperatorRef, operators, project_id_of
+from relocation_desk.services.schemes.files import SchemeFileError
+from relocation_desk.services.schemes.service import (
     DraftInvalid,
     ItemRow,
     SchemeService,

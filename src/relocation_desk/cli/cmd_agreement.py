@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_agreement(args: argparse.Namespace) -> int:
     from ..reports.agreement_pdf import render_agreement
-    from ..services.agreements import AgreementService, NotReady
+    from ..services.agreements.service import AgreementService, NotReady
     from ..services.errors import UserError
 
     if args.out is None and args.sign is None and args.supplementary is None:
@@ -94,7 +94,7 @@ def run_agreement(args: argparse.Namespace) -> int:
 
 
 def run_sign_first(args: argparse.Namespace) -> int:
-    from ..services.agreements import AgreementService
+    from ..services.agreements.service import AgreementService
 
     db = open_target(args.db)
     try:

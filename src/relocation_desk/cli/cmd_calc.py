@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_calc(args: argparse.Namespace) -> int:
     from ..domain.money import format_fen
-    from ..services.calculations import CalculationError, CalculationService
+    from ..services.calculation.service import CalculationError, CalculationService
     from .common import CliError
 
     as_of = args.as_of or date.today()
@@ -80,7 +80,7 @@ def run_calc(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ..services.calculations import CalculationError, CalculationService
+    from ..services.calculation.service import CalculationError, CalculationService
     from .common import CliError
 
     db = open_target(args.db)

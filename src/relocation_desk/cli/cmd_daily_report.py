@@ -38,8 +38,8 @@ def run_daily_report(args: argparse.Namespace) -> int:
 
     from ..reports.daily_pdf import write_daily_pdf
     from ..reports.daily_xlsx import write_daily_xlsx
-    from ..services import daily_report
-    from ..services.households import project_id_of
+    from ..services.households.service import project_id_of
+    from ..services.progress import daily_report
     from ..storage import models as m
     from .common import CliError
 

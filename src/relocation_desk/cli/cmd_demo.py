@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..services.demo import generate_demo
+    from ..services.demo.generator import generate_demo
     from .common import CliError
 
     if args.households < 1 or args.households > 1_000_000:

@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..reports.fairness import write_fairness_xlsx
-    from ..services.fairness import fairness_report
+    from ..services.calculation.fairness import fairness_report
     from ..storage.db import open_database
 
     db = open_database(args.db if "://" in args.db else Path(args.db))

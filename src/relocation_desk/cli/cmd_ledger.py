@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from ..reports.ledger_report import write_import_report
-    from ..services.ledger_import import LedgerFileError, analyse, apply
+    from ..services.ledger.importer import LedgerFileError, analyse, apply
     from .main import CliError
 
     try:
@@ -95,7 +95,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from ..reports.ledger_xlsx import summary, write_ledger
-    from ..services.ledger_export import log_export, open_ledger
+    from ..services.ledger.export import log_export, open_ledger
     from ..storage.db import open_database
 
     target = args.db if "://" in args.db else Path(args.db)

@@ -51,7 +51,7 @@ def run_notice(args: argparse.Namespace) -> int:
 
     from ..domain.status import NoticeKind
     from ..reports.notice_pdf import render_round
-    from ..services.notices import NoticeError, NoticeService
+    from ..services.notices.service import NoticeError, NoticeService
     from ..storage import models as m
     from .common import CliError
 
@@ -102,7 +102,7 @@ def run_notice(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     from ..domain.notice import normalise_code
-    from ..services.notices import NoticeService
+    from ..services.notices.service import NoticeService
     from .common import CliError
 
     # "Not found" is an answer the user must not miss in a script's output: an error on

@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from ..reports.payment_register import write_payment_register
-    from ..services.payment_register import payment_register
+    from ..services.payments.register import payment_register
 
     db = open_target(args.db)
     try:
@@ -81,7 +81,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _household_id(db: Database, code: str) -> uuid.UUID:
-    from ..services.households import household_by_code
+    from ..services.households.service import household_by_code
 
     with db.session() as s:
         found = household_by_code(s, code)
@@ -92,7 +92,7 @@ def _household_id(db: Database, code: str) -> uuid.UUID:
 
 def run_pay(args: argparse.Namespace) -> int:
     from ..domain.money import AmountError, format_fen, parse_amount, to_chinese_upper
-    from ..services.payments import PaymentService, balance_text
+    from ..services.payments.service import PaymentService, balance_text
 
     try:
         fen = parse_amount(args.amount)
@@ -115,7 +115,7 @@ def run_pay(args: argparse.Namespace) -> int:
 
 
 def run_milestone(args: argparse.Namespace) -> int:
-    from ..services.payments import PaymentService, milestone_label
+    from ..services.payments.service import PaymentService, milestone_label
 
     db = open_target(args.db)
     try:

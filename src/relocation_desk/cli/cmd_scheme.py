@@ -11,7 +11,7 @@ from ..i18n import _
 from .common import CliError, date_arg, find_operator, open_target
 
 if TYPE_CHECKING:
-    from ..services.schemes import SchemeService, VersionSummary
+    from ..services.schemes.service import SchemeService, VersionSummary
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,7 +72,7 @@ def _version(svc: SchemeService, args: argparse.Namespace) -> VersionSummary:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from ..services.schemes import SchemeService
+    from ..services.schemes.service import SchemeService
 
     db = open_target(args.db)
     try:
@@ -96,7 +96,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..services.schemes import SchemeService
+    from ..services.schemes.service import SchemeService
 
     db = open_target(args.db)
     try:
@@ -110,7 +110,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from ..services.schemes import SchemeService
+    from ..services.schemes.service import SchemeService
 
     db = open_target(args.db)
     try:
@@ -125,7 +125,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_preview(args: argparse.Namespace) -> int:
     from ..domain.money import format_fen
-    from ..services.schemes import SchemeService
+    from ..services.schemes.service import SchemeService
 
     db = open_target(args.db)
     try:
@@ -147,7 +147,7 @@ def run_preview(args: argparse.Namespace) -> int:
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    from ..services.schemes import SchemeService
+    from ..services.schemes.service import SchemeService
 
     db = open_target(args.db)
     try:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..i18n import _
 
 if TYPE_CHECKING:
-    from ..services.households import OperatorRef
+    from ..services.households.service import OperatorRef
     from ..storage.db import Database
 
 
@@ -37,7 +37,7 @@ def open_target(target: str, *, migrate: bool = True) -> Database:
 
 def find_operator(db: Database, login: str | None) -> OperatorRef | None:
     """The operator with this login (None when no login was given)."""
-    from ..services.households import operators
+    from ..services.households.service import operators
 
     if login is None:
         return None

@@ -21,7 +21,7 @@ from .crash import install_excepthook, setup_logging
 from .main_window import MainWindow
 
 if TYPE_CHECKING:
-    from ..services.households import OperatorRef
+    from ..services.households.service import OperatorRef
 
 _translators: list[QTranslator] = []
 
@@ -51,7 +51,7 @@ def make_app() -> QApplication:
 
 def ensure_demo(path: Path, households: int = DEMO_HOUSEHOLDS) -> None:
     """Generate the demo project in the background with a progress dialog."""
-    from ..services.demo import generate_demo
+    from ..services.demo.generator import generate_demo
 
     path.parent.mkdir(parents=True, exist_ok=True)
     state: dict[str, object] = {"done": 0, "total": households, "error": None}
@@ -94,7 +94,7 @@ def ensure_demo(path: Path, households: int = DEMO_HOUSEHOLDS) -> None:
 
 def choose_operator(db: Database, store: QSettings, db_path: Path) -> OperatorRef | None:
     """The operator remembered for this database, or the one the user picks now."""
-    from ..services.households import operators
+    from ..services.households.service import operators
 
     known = operators(db)
     key = "operator/" + hashlib.sha256(str(db_path.resolve()).encode()).hexdigest()[:16]

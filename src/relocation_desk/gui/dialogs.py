@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from ..i18n import _
 
 if TYPE_CHECKING:
-    from ..services.households import OperatorRef
+    from ..services.households.service import OperatorRef
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

@@ -19,23 +19,21 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .household_editor import HouseholdEditor
+    from .editor.window import HouseholdEditor
     from .main_window import MainWindow
 
 
 def _feature_modules() -> tuple[ModuleType, ...]:
     # Imported here, not at module level: the main window imports this module.
     # One line per feature module, in menu order.
-    from . import (
-        feature_agreements,
-        feature_calc,
-        feature_daily_report,
-        feature_dashboard,
-        feature_ledger,
-        feature_notices,
-        feature_payments,
-        feature_schemes,
-    )
+    from .agreements import feature as feature_agreements
+    from .calculation import feature as feature_calc
+    from .daily_report import feature as feature_daily_report
+    from .dashboard import feature as feature_dashboard
+    from .ledger import feature as feature_ledger
+    from .notices import feature as feature_notices
+    from .payments import feature as feature_payments
+    from .schemes import feature as feature_schemes
 
     return (
         feature_ledger,
@@ -51,7 +49,9 @@ def _feature_modules() -> tuple[ModuleType, ...]:
 
 def _editor_feature_modules() -> tuple[ModuleType, ...]:
     # One line per feature module, in button order.
-    from . import feature_agreements, feature_calc, feature_payments
+    from .agreements import feature as feature_agreements
+    from .calculation import feature as feature_calc
+    from .payments import feature as feature_payments
 
     return (feature_calc, feature_agreements, feature_payments)
 

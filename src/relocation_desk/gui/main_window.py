@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..domain.status import STATUS_LABELS, HouseholdStatus
 from ..i18n import _
-from ..services.register import FULL_ID_ROLES, QuickFilter, Register
+from ..services.households.register import FULL_ID_ROLES, QuickFilter, Register
 from ..storage.backup import last_backup_time
 from ..storage.db import Database, open_database
 from ..storage.errors import StorageError
@@ -34,8 +34,8 @@ from . import dialogs
 from .register_model import RegisterModel
 
 if TYPE_CHECKING:
-    from ..services.drafts import DraftStore
-    from ..services.households import HouseholdService, OperatorRef
+    from ..services.households.drafts import DraftStore
+    from ..services.households.service import HouseholdService, OperatorRef
 
 APP_TITLE_ZH = "征收补偿工作台"
 COLUMN_WIDTHS = (86, 80, 150, 84, 64, 44, 96, 96, 112, 62, 70)
@@ -346,9 +346,9 @@ class MainWindow(QMainWindow):
 
     def open_household(self, household_id: uuid.UUID | None) -> None:
         """Open the editor on a household (None: a new one)."""
-        from ..services.drafts import DraftStore
-        from ..services.households import HouseholdService
-        from .household_editor import HouseholdEditor
+        from ..services.households.drafts import DraftStore
+        from ..services.households.service import HouseholdService
+        from .editor.window import HouseholdEditor
 
         assert self.db is not None
         if self._services is None or self._services[0] is not self.db:

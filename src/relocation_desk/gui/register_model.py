@@ -18,8 +18,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..domain.money import format_fen
 from ..domain.units import format_area
 from ..i18n import _
-from ..services.register import HouseholdRow, QuickFilter, Register
-from ..services.register_index import SORT_KEYS
+from ..services.households.register import HouseholdRow, QuickFilter, Register
+from ..services.households.register_index import SORT_KEYS
 
 PAGE = 60  # two screens of rows: one fetch fills the view, and stays within ~5 ms
 MAX_CACHED_ROWS = 20_000

@@ -1,6 +1,6 @@
 """The agreement (协议) as an A4 portrait PDF, drawn from its stored content only.
 
-Everything printed comes from :class:`~relocation_desk.services.agreements.AgreementView`'s
+Everything printed comes from :class:`~relocation_desk.services.agreements.service.AgreementView`'s
 ``content`` (the frozen text and figures), so a reprint is identical to what was signed, with
 a 副本/重印（第 n 次） mark on every page. Layout: title, number, parties, preamble, one
 numbered clause per art. 25 item, the calculation table with the total in figures and 大写
@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from ..domain import money
 from ..i18n import _
-from ..services.agreements import AgreementView
+from ..services.agreements.service import AgreementView
 from .pdf_fonts import MAIN, draw_centred_string, draw_string, paragraph_markup, register_fonts
 
 __all__ = ["render_agreement"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..i18n import _
-from ..services.progress import Figures
+from ..services.progress.service import Figures
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas as rl_canvas
 
 from ..i18n import _
-from ..services.daily_report import DailyReportData
-from ..services.progress import Figures
-from ..services.progress_facts import LOCAL_TZ
+from ..services.progress.daily_report import DailyReportData
+from ..services.progress.facts import LOCAL_TZ
+from ..services.progress.service import Figures
 from .daily_columns import Column, columns, wan
 from .pdf_fonts import (
     MAIN,

@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..i18n import _
-from ..services.daily_report import DailyReportData, ReportRow
-from ..services.progress import Figures
+from ..services.progress.daily_report import DailyReportData, ReportRow
+from ..services.progress.service import Figures
 from .daily_columns import Column, columns, value
 
 __all__ = ["write_daily_xlsx"]
@@ -95,7 +95,7 @@ def _subtitle(data: DailyReportData) -> str:
 
 
 def _local(moment: datetime) -> str:
-    from ..services.progress_facts import LOCAL_TZ
+    from ..services.progress.facts import LOCAL_TZ
 
     return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 

@@ -23,7 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[im
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from ..i18n import _
-from ..services.fairness import FairnessReport
+from ..services.calculation.fairness import FairnessReport
 
 __all__ = ["write_fairness_xlsx"]
 

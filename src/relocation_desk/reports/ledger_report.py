@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from ..i18n import _
-from ..services.ledger_import import ImportReport
+from ..services.ledger.importer import ImportReport
 
 _FILLS = {
     "household": "FFE2EFDA",  # green

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..i18n import _
-from ..services.ledger_export import LedgerRows
+from ..services.ledger.export import LedgerRows
 from .xlsx_stream import AREA, DATE, GENERAL, INTEGER, MONEY, TEXT, StreamingWorkbook
 
 

@@ -30,7 +30,7 @@ from ..domain.notice import COLUMN_LABELS
 from ..domain.status import NoticeKind
 from ..domain.units import format_area
 from ..i18n import _
-from ..services.notices import RoundRow, RoundView
+from ..services.notices.service import RoundRow, RoundView
 from . import pdf_fonts
 from .pdf_fonts import MAIN
 

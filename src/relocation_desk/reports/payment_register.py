@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..i18n import _
-from ..services.payment_register import PaymentRegister
+from ..services.payments.register import PaymentRegister
 from .xlsx_stream import DATE, MONEY, TEXT, StreamingWorkbook
 
 __all__ = ["write_payment_register"]

@@ -1,0 +1,91 @@
+"""File menu: import an Excel ledger (wizard) and export the full ledger (台账)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
+
+from ...i18n import _
+from ...services.errors import UserError
+from ...services.households.register import FULL_ID_ROLES
+from ...storage.errors import StorageError
+from .. import dialogs
+from ..background import run_busy
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+
+def ask_export_path(parent: QWidget | None) -> Path | None:
+    return dialogs.ask_save_xlsx(parent, _("导出完整台账"), _("台账.xlsx"))
+
+
+def install(window: MainWindow) -> None:
+    menu = window.menus["file"]
+    first_separator = next((a for a in menu.actions() if a.isSeparator()), None)
+    import_action = QAction(_("导入Excel台账(&I)…"), window)
+    import_action.triggered.connect(lambda: import_ledger(window))
+    export_action = QAction(_("导出完整台账(&E)…"), window)
+    export_action.triggered.connect(lambda: export_ledger(window))
+    menu.insertSeparator(first_separator)
+    menu.insertAction(first_separator, import_action)
+    menu.insertAction(first_separator, export_action)
+    window.import_ledger_action = import_action  # type: ignore[attr-defined]
+    window.export_ledger_action = export_action  # type: ignore[attr-defined]
+
+
+def import_ledger(window: MainWindow) -> None:
+    from .wizard import LedgerWizard
+
+    wizard = LedgerWizard(window.db, window.operator, window)
+    wizard.exec()
+    if not wizard.imported:
+        return
+    if isinstance(wizard.target, Path):
+        window.open_path(wizard.target)
+    elif window.db is not None:
+        window.set_database(window.db)  # re-read the register with the new households
+
+
+def export_ledger(window: MainWindow) -> None:
+    from ...reports.ledger_xlsx import summary, write_ledger
+    from ...services.ledger.export import log_export, open_ledger
+
+    db, operator = window.db, window.operator
+    if db is None:
+        return
+    if operator is None or operator.role not in FULL_ID_ROLES:
+        dialogs.show_error(
+            window,
+            _("不能导出"),
+            _("完整台账含全部身份证号码，只有组长、指挥部和管理员可以导出；请联系组长导出。"),
+        )
+        return
+    path = ask_export_path(window)
+    if path is None:
+        return
+
+    def work() -> dict[str, int]:
+        with open_ledger(db) as rows:
+            counts = write_ledger(path, rows)
+        log_export(db, file_name=str(path), counts=counts, operator=operator)
+        return counts
+
+    try:
+        counts = run_busy(window, _("正在导出完整台账…"), work)
+    except (UserError, StorageError) as exc:
+        dialogs.show_error(window, _("导出失败"), exc.message)
+        return
+    except OSError as exc:
+        dialogs.show_error(
+            window, _("导出失败"), _("无法写入 {path}：{error}", path=path, error=exc)
+        )
+        return
+    dialogs.show_info(
+        window,
+        _("已导出"),
+        _("已导出台账：{path}（{summary}）", path=path, summary=summary(counts)),
+    )

@@ -1,0 +1,99 @@
+"""Reading and writing a scheme version as a JSON file (the format of ``sample-scheme.json``).
+
+The file is :func:`relocation_desk.domain.scheme.scheme_to_dict` as readable JSON (UTF-8,
+Chinese kept, indented), so a person can read it, compare two versions and keep it with the
+published paper. Reading tells apart a file that cannot be read, a file that is not JSON (with
+line and column) and JSON that is not a scheme; the scheme's own problems come from
+``parse_scheme``, each naming the item and field.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ...domain.scheme import Scheme, SchemeError, parse_scheme, scheme_to_dict
+from ...i18n import _
+from ..errors import UserError
+
+__all__ = ["SchemeFileError", "read_scheme_file", "scheme_json", "write_scheme_file"]
+
+_MAX_BYTES = 20 * 1024 * 1024  # a scheme is a few KB; anything this large is not one
+
+
+class SchemeFileError(UserError):
+    """A scheme file that cannot be read or is not a valid scheme. ``problems`` lists the
+    scheme's problems (empty when the file itself could not be read)."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+def scheme_json(scheme: Scheme) -> str:
+    """The file text of ``scheme``: canonical content, readable layout."""
+    return json.dumps(scheme_to_dict(scheme), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_scheme_file(scheme: Scheme, path: Path) -> None:
+    try:
+        path.write_text(scheme_json(scheme), encoding="utf-8")
+    except OSError as exc:
+        raise SchemeFileError(
+            _("无法写入文件 {path}：{reason}；请换一个位置或文件名", path=path, reason=exc.strerror)
+        ) from exc
+
+
+def read_scheme_file(path: Path) -> tuple[dict[str, Any], Scheme]:
+    """The raw dict and the parsed scheme of a scheme file; :class:`SchemeFileError` if not."""
+    try:
+        if path.stat().st_size > _MAX_BYTES:
+            raise SchemeFileError(
+                _("文件 {path} 太大，不是补偿方案文件；请选择导出的 .json 方案文件", path=path)
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SchemeFileError(
+            _("无法读取文件 {path}：{reason}", path=path, reason=exc.strerror or exc)
+        ) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SchemeFileError(
+            _(
+                "文件 {path} 不是 UTF-8 编码的文本，不是补偿方案文件；"
+                "请选择本软件导出的 .json 方案文件",
+                path=path.name,
+            )
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemeFileError(
+            _(
+                "文件 {path} 不是有效的 JSON：第 {line} 行第 {column} 列有错误（{reason}）；"
+                "请用文本编辑器改正后再导入",
+                path=path.name,
+                line=exc.lineno,
+                column=exc.colno,
+                reason=exc.msg,
+            )
+        ) from None
+    if not isinstance(data, dict) or "items" not in data:
+        raise SchemeFileError(
+            _(
+                "文件 {path} 是 JSON，但不是补偿方案：应为一个含 name、version_no、"
+                "effective_date、params、items 的对象（格式同示例方案文件）",
+                path=path.name,
+            )
+        )
+    try:
+        scheme = parse_scheme(data)
+    except SchemeError as exc:
+        raise SchemeFileError(
+            _("文件 {path} 中的方案有错误，未导入：{problems}", path=path.name,
+              problems="；".join(exc.problems)),
+            exc.problems,
+        ) from None  # fmt: skip
+    return data, scheme
