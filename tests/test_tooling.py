@@ -81,3 +81,77 @@ def test_english_translations_keep_the_same_fields() -> None:
 
     bad = [k for k, v in catalogue.items() if fields(k) != fields(v)]
     assert not bad, bad
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module → the project modules it imports (type-checking imports included: a circle
+    there is still a circle for whoever reads the code)."""
+    src = ROOT / "src"
+    modules: dict[str, tuple[Path, bool]] = {}
+    for path in (src / "relocation_desk").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        parts = path.relative_to(src).with_suffix("").parts
+        package = parts[-1] == "__init__"
+        modules[".".join(parts[:-1] if package else parts)] = (path, package)
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, (path, package) in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = name.split(".") if package else name.split(".")[:-1]
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                full = f"{target}.{alias.name}"
+                if full in modules:
+                    graph[name].add(full)
+                elif target in modules and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def test_no_import_circles() -> None:
+    graph = _import_graph()
+    # Tarjan's strongly connected components, iteratively.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    circles.append(sorted(component))
+    assert not circles, "modules that import each other:\n" + "\n".join(map(str, circles))

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from relocation_desk.reports.payment_register import write_payment_register
-from relocation_desk.services.agreements.holdouts import HoldoutService
+from relocation_desk.services.payments.holdouts import HoldoutService
 from relocation_desk.services.payments.register import payment_register
 from relocation_desk.storage.db import open_database
 

@@ -22,7 +22,8 @@ from relocation_desk.domain.household_input import (
     HouseholdInput,
     StructureInput,
 )
-from relocation_desk.domain.scheme import RateKind, Scheme, parse_scheme
+from relocation_desk.domain.scheme import RateKind, Scheme
+from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.domain.status import CompensationMethod, StructureType
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "schemes" / "sample-scheme.json"

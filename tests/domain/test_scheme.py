@@ -20,10 +20,10 @@ from relocation_desk.domain.scheme import (
     SchemeError,
     category_label,
     content_hash,
-    parse_scheme,
     scheme_to_dict,
     version_in_force,
 )
+from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.domain.status import CompensationMethod, StructureType
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "schemes" / "sample-scheme.json"

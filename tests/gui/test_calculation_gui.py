@@ -61,10 +61,10 @@ class Answers:
 @pytest.fixture(autouse=True)
 def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
     from relocation_desk.gui import dialogs
-    from relocation_desk.gui.calculation import panel as calculation_panel
+    from relocation_desk.gui.calculation import common as calculation_common
 
     a = Answers()
-    monkeypatch.setattr(calculation_panel, "today", lambda: TODAY)
+    monkeypatch.setattr(calculation_common, "today", lambda: TODAY)
     monkeypatch.setattr(dialogs, "show_error", lambda p, t, text: a.errors.append((t, text)))
     monkeypatch.setattr(dialogs, "show_info", lambda p, t, text: a.infos.append((t, text)))
     monkeypatch.setattr(dialogs, "ask_confirm", lambda p, t, text: a.confirm)
@@ -354,7 +354,7 @@ def test_fairness_view_shows_cadres_and_exports(
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.exported is not None, timeout=30_000)
     # Closing a second view while its report is still computed neither blocks nor crashes.
-    from relocation_desk.gui.calculation import task as calc_task
+    from relocation_desk.gui import tasks as calc_task
     from relocation_desk.gui.calculation.fairness import FairnessView
 
     early = FairnessView(window.db)

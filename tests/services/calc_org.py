@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from relocation_desk.domain.scheme import content_hash, parse_scheme, scheme_to_dict
+from relocation_desk.domain.scheme import content_hash, scheme_to_dict
+from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.services.households.service import OperatorRef
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database

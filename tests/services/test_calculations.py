@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from relocation_desk.domain.engine import compute as engine_compute
-from relocation_desk.domain.scheme import parse_scheme
+from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.services.calculation.approvals import ApprovalError, ApprovalService
 from relocation_desk.services.calculation.inputs import read_facts
 from relocation_desk.services.calculation.service import CalculationError, CalculationService

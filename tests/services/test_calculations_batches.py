@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from relocation_desk.domain.scheme import parse_scheme
+from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.services.calculation.inputs import read_facts, read_facts_between
 from relocation_desk.services.calculation.service import CalculationService
 from relocation_desk.services.calculation.store import ordered_ids

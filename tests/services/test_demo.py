@@ -23,7 +23,8 @@ from sqlalchemy import select
 from relocation_desk.domain import idnumber
 from relocation_desk.domain.engine import compute, inputs_hash
 from relocation_desk.domain.household_input import AttachmentInput, HouseholdInput, StructureInput
-from relocation_desk.domain.scheme import content_hash, parse_scheme
+from relocation_desk.domain.scheme import content_hash
+from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.domain.search import SearchPerson, household_search_text
 from relocation_desk.domain.status import HouseholdStatus
 from relocation_desk.services.demo.generator import DemoSummary, DemoTargetExists, generate_demo

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from relocation_desk.services.demo.writer import BulkWriter, Clock, Ids, uuid_text
+from relocation_desk.services.bulk_writer import BulkWriter, Clock, Ids, uuid_text
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import open_database
 

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from relocation_desk.services.agreements.holdouts import HoldoutService
 from relocation_desk.services.households.service import HouseholdService, OperatorRef
+from relocation_desk.services.payments.holdouts import HoldoutService
 from relocation_desk.services.payments.service import PaymentError, PaymentService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database

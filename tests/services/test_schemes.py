@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from relocation_desk.domain.scheme import content_hash, parse_scheme
+from relocation_desk.domain.scheme import content_hash
+from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.services.calculation.inputs import SchemeBook
 from relocation_desk.services.calculation.service import CalculationService
 from relocation_desk.services.households.service import OperatorRef, operators, project_id_of

@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from ..reports.ledger_report import write_import_report
     from ..services.ledger.importer import LedgerFileError, analyse, apply
-    from .main import CliError
+    from .common import CliError
 
     try:
         analysis = analyse(args.file)

@@ -1,7 +1,7 @@
 """Rate schedules (补偿方案) as data: a scheme version holds rate items the engine applies.
 
 A scheme version is parsed from a plain dict (the services read the JSON file or the database
-row; the domain never touches files) by :func:`parse_scheme`, which checks everything and
+row; the domain never touches files) by :func:`.scheme_parse.parse_scheme`, which checks everything and
 reports every problem at once in Chinese (:class:`SchemeError`). :func:`scheme_to_dict` gives
 the canonical dict back (``parse_scheme(scheme_to_dict(s)) == s``), and :func:`content_hash`
 fingerprints it, so a published version can be shown to be unchanged.
@@ -10,7 +10,7 @@ Each :class:`RateItem` has a :class:`RateKind` saying how its line is computed; 
 parameters live in ``params`` (validated, canonical, immutable). The parameters every kind
 accepts are ``methods`` (the compensation methods the item applies to; default: all). The
 per-kind parameters are described on :class:`RateKind`; the rules for reading them are in
-:mod:`relocation_desk.domain.scheme_parse`.
+:mod:`relocation_desk.domain.scheme_parse` (:func:`~relocation_desk.domain.scheme_parse.parse_scheme`).
 
 Items are evaluated in the scheme's order. A *derived* item (percent, vulnerable uplift by
 percent, minimum guarantee) sees only the lines of items listed *before* it, so the order in
@@ -47,7 +47,6 @@ __all__ = [
     "SchemeError",
     "category_label",
     "content_hash",
-    "parse_scheme",
     "scheme_to_dict",
     "version_in_force",
 ]
@@ -306,16 +305,6 @@ def category_label(scheme: Scheme, category: str) -> str:
     if category in names:
         return str(names[category])
     return CATEGORY_LABELS.get(category, category)
-
-
-def parse_scheme(data: Mapping[str, Any]) -> Scheme:
-    """Check ``data`` (a scheme version as a JSON-like dict) and build the :class:`Scheme`.
-
-    Raises :class:`SchemeError` listing every problem.
-    """
-    from .scheme_parse import parse  # the checks are long; they live in their own module
-
-    return parse(data)
 
 
 def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:

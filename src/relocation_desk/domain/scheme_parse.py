@@ -1,9 +1,9 @@
-"""The checks behind :func:`relocation_desk.domain.scheme.parse_scheme`.
+"""Reading a scheme version: :func:`parse_scheme` and the checks behind it.
 
 Every problem is collected (not only the first), in Chinese, naming the item by position and
 code, so whoever prepared the scheme file can fix them all in one pass. Parameters come out
 canonical (defaults filled in, lists as tuples, windows sorted, decimals as plain text), so
-``parse(scheme_to_dict(s)) == s`` and the content hash does not depend on how the file was
+``parse_scheme(scheme_to_dict(s)) == s`` and the content hash does not depend on how the file was
 written.
 """
 
@@ -61,7 +61,11 @@ class _Problems:
         self.items.append(text)
 
 
-def parse(data: Mapping[str, Any]) -> Scheme:
+def parse_scheme(data: Mapping[str, Any]) -> Scheme:
+    """Check ``data`` (a scheme version as a JSON-like dict) and build the :class:`Scheme`.
+
+    Raises :class:`SchemeError` listing every problem.
+    """
     if not isinstance(data, Mapping):
         raise SchemeError([_("方案数据应为一个对象（键值对）")])
     problems = _Problems()

@@ -1,12 +1,12 @@
 """Feature modules that add their menus and actions to the main window.
 
-Each module in ``FEATURES`` has ``install(window: MainWindow) -> None``: it adds its actions to
+Each module in ``FEATURES`` has ``install(window: FeatureWindow) -> None``: it adds its actions to
 ``window.menus[...]`` (keys: file, household, calc, notice, agreement, report), reads
 ``window.db`` / ``window.operator`` / ``window.current_household()`` when an action runs, and
 calls ``window.refresh_households(ids)`` after changing households. A menu with no actions is
 hidden.
 
-Modules in ``EDITOR_FEATURES`` have ``install_editor(editor: HouseholdEditor) -> None``: they add
+Modules in ``EDITOR_FEATURES`` have ``install_editor(editor: FeatureEditor) -> None``: they add
 buttons to ``editor.action_bar`` (the row with the household's heading). The editor's household
 is ``editor.household_id`` (None while a new household is not yet saved); ``editor.service`` is its
 HouseholdService (``.db``, ``.operator``); after changing the household they call
@@ -19,8 +19,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .editor.window import HouseholdEditor
-    from .main_window import MainWindow
+    from .hosts import FeatureEditor, FeatureWindow
 
 
 def _feature_modules() -> tuple[ModuleType, ...]:
@@ -56,12 +55,12 @@ def _editor_feature_modules() -> tuple[ModuleType, ...]:
     return (feature_calc, feature_agreements, feature_payments)
 
 
-def install_editor_features(editor: HouseholdEditor) -> None:
+def install_editor_features(editor: FeatureEditor) -> None:
     for module in _editor_feature_modules():
         module.install_editor(editor)
 
 
-def install_features(window: MainWindow) -> None:
+def install_features(window: FeatureWindow) -> None:
     for module in _feature_modules():
         module.install(window)
     for menu in window.menus.values():

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn, Protocol
 
 from sqlalchemy import Engine
 
@@ -22,8 +22,16 @@ from ..i18n import _
 from .engine import APPLICATION_ID, SQLITE_HEADER
 from .errors import BackupInvalid, StorageError, translate_dbapi_error
 
-if TYPE_CHECKING:
-    from .db import Database
+
+class Database(Protocol):
+    """What backups need of an open database (:class:`.db.Database` has it)."""
+
+    @property
+    def path(self) -> Path | None: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
 
 BACKUP_DIR_NAME = "backups"
 AUTO_BACKUPS_KEPT = 10

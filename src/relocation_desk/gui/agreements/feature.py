@@ -17,13 +17,12 @@ from .. import dialogs
 from ..editor.actions import add_editor_button, open_for_editor
 
 if TYPE_CHECKING:
-    from ..editor.window import HouseholdEditor
-    from ..main_window import MainWindow
+    from ..hosts import FeatureEditor, FeatureWindow
     from .dialog import AgreementDialog, SignFirstDialog
 
 
 class AgreementsFeature:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: FeatureWindow) -> None:
         self.window = window
         self.dialog: AgreementDialog | None = None
         self.sign_first_dialog: SignFirstDialog | None = None
@@ -62,11 +61,11 @@ class AgreementsFeature:
         self.sign_first_dialog = dialog
 
 
-def install(window: MainWindow) -> None:
+def install(window: FeatureWindow) -> None:
     window.agreements_feature = AgreementsFeature(window)  # type: ignore[attr-defined]
 
 
-def install_editor(editor: HouseholdEditor) -> None:
+def install_editor(editor: FeatureEditor) -> None:
     editor.agreement_button = add_editor_button(  # type: ignore[attr-defined]
         editor,
         _("协议…"),
@@ -76,7 +75,7 @@ def install_editor(editor: HouseholdEditor) -> None:
     )
 
 
-def open_from_editor(editor: HouseholdEditor) -> AgreementDialog | None:
+def open_from_editor(editor: FeatureEditor) -> AgreementDialog | None:
     from .dialog import AgreementDialog
 
     dialog = open_for_editor(

@@ -37,8 +37,8 @@ from ...services.households.service import OperatorRef
 from ...storage.db import Database
 from ...storage.errors import StorageError
 from .. import dialogs
-from . import panel as calculation_panel
-from .panel import REQUEST_STATUS_TEXT, when
+from . import common
+from .common import REQUEST_STATUS_TEXT, when
 from .tables import RowsModel, rows_view
 
 __all__ = ["ApprovalsDialog", "RequestDialog"]
@@ -70,7 +70,7 @@ class RequestDialog(QDialog):
         self.item.setObjectName("requestItem")
         self.item.addItem(_("（不针对具体项目）"), "")
         try:
-            choices = self.service.item_choices(household_id, as_of=calculation_panel.today())
+            choices = self.service.item_choices(household_id, as_of=common.today())
         except (UserError, StorageError) as exc:
             dialogs.show_error(self, _("无法读取补偿方案"), exc.message)
             choices = []

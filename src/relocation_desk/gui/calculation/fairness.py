@@ -34,9 +34,9 @@ from ...services.errors import UserError
 from ...storage.db import Database
 from ...storage.errors import StorageError
 from .. import dialogs
-from . import panel as calculation_panel
+from ..tasks import BackgroundTask
+from . import common
 from .tables import RowsModel, rows_view
-from .task import BackgroundTask
 
 __all__ = ["FairnessView"]
 
@@ -158,7 +158,7 @@ class FairnessView(QDialog):
     def start(self) -> None:
         from ...services.calculation.fairness import fairness_report
 
-        db, day = self.db, calculation_panel.today()
+        db, day = self.db, common.today()
         task = BackgroundTask(lambda _progress, _cancel: fairness_report(db, today=day), self)
         task.succeeded.connect(self._show)
         task.failed.connect(self._failed)

@@ -18,8 +18,7 @@ from .. import dialogs
 from ..editor.actions import add_editor_button, open_for_editor
 
 if TYPE_CHECKING:
-    from ..editor.window import HouseholdEditor
-    from ..main_window import MainWindow
+    from ..hosts import FeatureEditor, FeatureWindow
     from .approvals import ApprovalsDialog
     from .fairness import FairnessView
     from .panel import CalculationPanel
@@ -29,7 +28,7 @@ FULL_RELOAD_AT = 20_000  # changed households above which the whole register is 
 
 
 class CalcFeature:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: FeatureWindow) -> None:
         self.window = window
         self.panel: CalculationPanel | None = None
         self.approvals: ApprovalsDialog | None = None
@@ -134,11 +133,11 @@ class CalcFeature:
             w.filters.text.setText(text)
 
 
-def install(window: MainWindow) -> None:
+def install(window: FeatureWindow) -> None:
     window.calc_feature = CalcFeature(window)  # type: ignore[attr-defined]
 
 
-def install_editor(editor: HouseholdEditor) -> None:
+def install_editor(editor: FeatureEditor) -> None:
     editor.calculation_button = add_editor_button(  # type: ignore[attr-defined]
         editor,
         _("核算…"),
@@ -148,7 +147,7 @@ def install_editor(editor: HouseholdEditor) -> None:
     )
 
 
-def open_from_editor(editor: HouseholdEditor) -> CalculationPanel | None:
+def open_from_editor(editor: FeatureEditor) -> CalculationPanel | None:
     from .panel import CalculationPanel
 
     panel = open_for_editor(

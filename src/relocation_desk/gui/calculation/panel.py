@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import UTC, date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import money
 from ...i18n import _
 from ...services.calculation.approvals import ApprovalService, ApprovalView
 from ...services.calculation.service import CalculationService, CalculationView
@@ -33,16 +31,12 @@ from ...services.households.service import OperatorRef
 from ...storage.db import Database
 from ...storage.errors import StorageError
 from .. import dialogs
+from . import common
+from .common import yuan
 from .tables import RowsModel, rows_view
 
-__all__ = ["STATUS_TEXT", "CalculationPanel", "today", "when"]
+__all__ = ["CalculationPanel"]
 
-STATUS_TEXT = {
-    "computed": "已计算，待复核",
-    "checked": "已复核",
-    "superseded": "已被新版本取代",
-}
-REQUEST_STATUS_TEXT = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 COLUMNS = (
     ("序号", 44),
     ("项目", 190),
@@ -53,24 +47,6 @@ COLUMNS = (
     ("审批编号", 110),
     ("计算说明", 300),
 )
-
-
-def today() -> date:
-    """The day calculations are made for (tests replace it)."""
-    return date.today()
-
-
-def when(moment: datetime | None) -> str:
-    """A stored time in the local time zone, to the minute."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def yuan(fen: int) -> str:
-    return money.format_fen(fen)
 
 
 class CalculationPanel(QDialog):
@@ -209,16 +185,16 @@ class CalculationPanel(QDialog):
         else:
             self.version_label.setText(_("第{version}版", version=view.version_no))
             self.scheme_label.setText(view.scheme_label)
-            self.status_label.setText(_(STATUS_TEXT.get(view.status, view.status)))
+            self.status_label.setText(_(common.STATUS_TEXT.get(view.status, view.status)))
             self.computed_label.setText(
                 _(
                     "{name}  {at}",
                     name=view.computed_by or _("（未记录）"),
-                    at=when(view.computed_at),
+                    at=common.when(view.computed_at),
                 )
             )
             self.checked_label.setText(
-                _("{name}  {at}", name=view.checked_by, at=when(view.checked_at))
+                _("{name}  {at}", name=view.checked_by, at=common.when(view.checked_at))
                 if view.checked_at
                 else _("尚未复核")
             )
@@ -260,7 +236,7 @@ class CalculationPanel(QDialog):
                 "{number}（{item}）{status}",
                 number=r.number,
                 item=r.item_name or r.item_code or _("其他"),
-                status=_(REQUEST_STATUS_TEXT.get(r.status, r.status)),
+                status=_(common.REQUEST_STATUS_TEXT.get(r.status, r.status)),
             )
             if r.status == "approved" and r.number not in in_calc:
                 text += _("，尚未计入，请重新计算")
@@ -271,7 +247,7 @@ class CalculationPanel(QDialog):
     def compute(self) -> None:
         before = self.view
         try:
-            view = self.service.compute(self.household_id, as_of=today())
+            view = self.service.compute(self.household_id, as_of=common.today())
         except (UserError, StorageError) as exc:
             dialogs.show_error(self, _("无法计算"), exc.message)
             return

@@ -32,8 +32,8 @@ from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...storage.db import Database
 from ...storage.errors import StorageError
-from . import panel as calculation_panel
-from .task import BackgroundTask
+from ..tasks import BackgroundTask
+from . import common
 
 __all__ = ["RecomputeDialog", "summary_text"]
 
@@ -60,7 +60,7 @@ class RecomputeDialog(QDialog):
         self.batch = BATCH  # households per transaction (and per progress step)
         self.max_ids: int | None = None  # more changed households: ``changed_ids`` is None
         self.label = QLabel(
-            _("按 {day} 生效的补偿方案重新计算全部已核算的户…", day=calculation_panel.today()), self
+            _("按 {day} 生效的补偿方案重新计算全部已核算的户…", day=common.today()), self
         )
         self.label.setWordWrap(True)
         self.bar = QProgressBar(self)
@@ -92,7 +92,7 @@ class RecomputeDialog(QDialog):
     def start(self) -> None:
         from ...services.calculation.recompute import recompute_all_with_changes
 
-        db, operator, as_of = self.db, self.operator, calculation_panel.today()
+        db, operator, as_of = self.db, self.operator, common.today()
         batch, max_ids = self.batch, self.max_ids
 
         def work(progress: object, cancel: object) -> object:

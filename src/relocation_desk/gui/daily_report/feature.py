@@ -10,11 +10,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from ...i18n import _
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from ..hosts import FeatureWindow
     from .dialog import DailyReportDialog
 
 
-def install(window: MainWindow) -> None:
+def install(window: FeatureWindow) -> None:
     action = QAction(_("每日汇报(&R)…"), window)
     action.setObjectName("dailyReportAction")
     action.setShortcut(QKeySequence("Ctrl+R"))
@@ -22,7 +22,7 @@ def install(window: MainWindow) -> None:
     window.menus["report"].addAction(action)
 
 
-def open_daily_report(window: MainWindow, today: date | None = None) -> DailyReportDialog:
+def open_daily_report(window: FeatureWindow, today: date | None = None) -> DailyReportDialog:
     from ...services.progress.facts import LOCAL_TZ
     from .dialog import DailyReportDialog
 

@@ -11,13 +11,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from ...i18n import _
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from ..hosts import FeatureWindow
     from .window import Dashboard
 
 SHORTCUT = "F9"
 
 
-def install(window: MainWindow) -> None:
+def install(window: FeatureWindow) -> None:
     action = QAction(_("进度看板(&D)…"), window)
     action.setObjectName("dashboardAction")
     action.setShortcut(QKeySequence(SHORTCUT))
@@ -25,14 +25,14 @@ def install(window: MainWindow) -> None:
     window.menus["report"].addAction(action)
 
 
-def dashboard_of(window: MainWindow) -> Dashboard | None:
+def dashboard_of(window: FeatureWindow) -> Dashboard | None:
     # Imported when first needed: the dashboard and its charts need not load at start-up.
     from .window import Dashboard
 
     return window.findChild(Dashboard)
 
 
-def show_dashboard(window: MainWindow) -> Dashboard:
+def show_dashboard(window: FeatureWindow) -> Dashboard:
     """Show (creating it the first time) and raise the window's dashboard."""
     from .window import Dashboard
 
@@ -51,6 +51,6 @@ def show_dashboard(window: MainWindow) -> Dashboard:
     return dashboard
 
 
-def _follow(window: MainWindow, dashboard: Dashboard, db: object) -> None:
+def _follow(window: FeatureWindow, dashboard: Dashboard, db: object) -> None:
     project = window.register.project.name if window.register is not None else ""
     dashboard.set_database(window.db if window.db is not None else db, project)  # type: ignore[arg-type]

@@ -21,13 +21,13 @@ from .. import dialogs
 if TYPE_CHECKING:
     from ...services.households.service import OperatorRef
     from ...storage.db import Database
-    from .window import HouseholdEditor
+    from ..hosts import FeatureEditor
 
 D = TypeVar("D", bound=QDialog)
 
 
 def add_editor_button(
-    editor: HouseholdEditor, text: str, tip: str, name: str, on_click: Callable[[], object]
+    editor: FeatureEditor, text: str, tip: str, name: str, on_click: Callable[[], object]
 ) -> QPushButton:
     """A button in the editor's action bar, enabled once the household is stored."""
     button = QPushButton(text, editor)
@@ -42,7 +42,7 @@ def add_editor_button(
 
 
 def open_for_editor(
-    editor: HouseholdEditor,
+    editor: FeatureEditor,
     make: Callable[[Database, OperatorRef | None, uuid.UUID], D],
     unsaved: str,
 ) -> D | None:

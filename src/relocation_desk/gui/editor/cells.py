@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, auto
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -31,9 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.household_form import Severity
-
-if TYPE_CHECKING:
-    from .tables import RowTable
 
 CODE_ROLE = Qt.ItemDataRole.UserRole  # the code behind a label (structure type, rate item)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's form object, on the first cell
@@ -69,11 +66,22 @@ class Column:
     searchable: bool = False  # CODE lists long enough to type into (附属物项目)
 
 
+class CellTable(Protocol):
+    """What a cell delegate needs of the table it edits (:class:`.tables.RowTable`, a
+    QTableView): its columns, the label of a code in a cell, and its model."""
+
+    columns: list[Column]
+
+    def code_label(self, r: int, column: Column, code: str, row: Any = None) -> str: ...
+
+    def model(self) -> QAbstractItemModel: ...
+
+
 class CellDelegate(QStyledItemDelegate):
     """Editors that commit as they are typed into, Enter = Tab, and problem frames."""
 
-    def __init__(self, table: RowTable) -> None:
-        super().__init__(table)
+    def __init__(self, table: CellTable) -> None:
+        super().__init__(table)  # type: ignore[arg-type]  # the table is a QTableView
         self._table = table
         self._originals: dict[int, Any] = {}
         self._loading = False  # inside setEditorData: the editor's signals are not the clerk's

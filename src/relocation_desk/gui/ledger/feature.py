@@ -16,14 +16,14 @@ from .. import dialogs
 from ..background import run_busy
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from ..hosts import FeatureWindow
 
 
 def ask_export_path(parent: QWidget | None) -> Path | None:
     return dialogs.ask_save_xlsx(parent, _("导出完整台账"), _("台账.xlsx"))
 
 
-def install(window: MainWindow) -> None:
+def install(window: FeatureWindow) -> None:
     menu = window.menus["file"]
     first_separator = next((a for a in menu.actions() if a.isSeparator()), None)
     import_action = QAction(_("导入Excel台账(&I)…"), window)
@@ -37,7 +37,7 @@ def install(window: MainWindow) -> None:
     window.export_ledger_action = export_action  # type: ignore[attr-defined]
 
 
-def import_ledger(window: MainWindow) -> None:
+def import_ledger(window: FeatureWindow) -> None:
     from .wizard import LedgerWizard
 
     wizard = LedgerWizard(window.db, window.operator, window)
@@ -50,7 +50,7 @@ def import_ledger(window: MainWindow) -> None:
         window.set_database(window.db)  # re-read the register with the new households
 
 
-def export_ledger(window: MainWindow) -> None:
+def export_ledger(window: FeatureWindow) -> None:
     from ...reports.ledger_xlsx import summary, write_ledger
     from ...services.ledger.export import log_export, open_ledger
 

@@ -15,7 +15,7 @@ from ...i18n import _
 from .. import dialogs
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from ..hosts import FeatureWindow
     from .objections import ObjectionsDialog, RecordObjectionDialog
     from .post import PostNoticeDialog
     from .rounds import RoundsDialog
@@ -25,7 +25,7 @@ REFRESH_CHUNK = 5000  # ids per register refresh
 
 
 class NoticeFeature:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: FeatureWindow) -> None:
         self.window = window
         self.post_dialog: PostNoticeDialog | None = None
         self.rounds_dialog: RoundsDialog | None = None
@@ -143,5 +143,5 @@ class NoticeFeature:
         self._show(dialog)
 
 
-def install(window: MainWindow) -> None:
+def install(window: FeatureWindow) -> None:
     window.notice_feature = NoticeFeature(window)  # type: ignore[attr-defined]

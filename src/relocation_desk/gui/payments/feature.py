@@ -24,9 +24,8 @@ from ..editor.actions import add_editor_button, open_for_editor
 
 if TYPE_CHECKING:
     from ...services.payments.register import PaymentRegister
-    from ..agreements.decisions import DecisionsDialog
-    from ..editor.window import HouseholdEditor
-    from ..main_window import MainWindow
+    from ..hosts import FeatureEditor, FeatureWindow
+    from .decisions import DecisionsDialog
     from .dialog import PaymentsDialog
 
 
@@ -36,7 +35,7 @@ def ask_register_path(parent: QWidget | None) -> Path | None:
 
 
 class PaymentsFeature:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: FeatureWindow) -> None:
         self.window = window
         self.dialog: PaymentsDialog | None = None
         self.decisions: DecisionsDialog | None = None
@@ -70,7 +69,7 @@ class PaymentsFeature:
         w = self.window
         if w.db is None:
             return
-        from ..agreements.decisions import DecisionsDialog
+        from .decisions import DecisionsDialog
 
         dialog = DecisionsDialog(w.db, w.operator, w)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -119,11 +118,11 @@ class PaymentsFeature:
         )  # fmt: skip
 
 
-def install(window: MainWindow) -> None:
+def install(window: FeatureWindow) -> None:
     window.payments_feature = PaymentsFeature(window)  # type: ignore[attr-defined]
 
 
-def install_editor(editor: HouseholdEditor) -> None:
+def install_editor(editor: FeatureEditor) -> None:
     editor.payments_button = add_editor_button(  # type: ignore[attr-defined]
         editor,
         _("支付与交房…"),
@@ -133,7 +132,7 @@ def install_editor(editor: HouseholdEditor) -> None:
     )
 
 
-def open_from_editor(editor: HouseholdEditor) -> PaymentsDialog | None:
+def open_from_editor(editor: FeatureEditor) -> PaymentsDialog | None:
     from .dialog import PaymentsDialog
 
     dialog = open_for_editor(

@@ -10,11 +10,11 @@ from PySide6.QtGui import QAction
 from ...i18n import _
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from ..hosts import FeatureWindow
     from .editor import SchemeEditor
 
 
-def install(window: MainWindow) -> None:
+def install(window: FeatureWindow) -> None:
     action = QAction(_("补偿方案(&S)…"), window)
     action.setObjectName("openSchemes")
     action.triggered.connect(lambda: open_schemes(window))
@@ -22,7 +22,7 @@ def install(window: MainWindow) -> None:
     window.database_changed.connect(lambda _db: _close_open(window))
 
 
-def open_schemes(window: MainWindow) -> SchemeEditor | None:
+def open_schemes(window: FeatureWindow) -> SchemeEditor | None:
     """Show the scheme window of the open database (one at a time)."""
     from .editor import SchemeEditor
 
@@ -41,7 +41,7 @@ def open_schemes(window: MainWindow) -> SchemeEditor | None:
     return editor
 
 
-def _find(window: MainWindow) -> SchemeEditor | None:
+def _find(window: FeatureWindow) -> SchemeEditor | None:
     from .editor import SchemeEditor
 
     for child in window.findChildren(SchemeEditor):
@@ -50,7 +50,7 @@ def _find(window: MainWindow) -> SchemeEditor | None:
     return None
 
 
-def _close_open(window: MainWindow) -> None:
+def _close_open(window: FeatureWindow) -> None:
     # The window shows another database now: the scheme window belongs to the old one.
     editor = _find(window)
     if editor is not None:

@@ -46,6 +46,7 @@ from ..calculation.inputs import SchemeBook
 from ..errors import UserError
 from ..households.service import OperatorRef, household_by_code, project_id_of
 from ..notices.service import NoticeService
+from ..settings import setting_value, sign_deadline
 from . import content as ac
 from .facts import BonusStatus, bonus_statuses, current_calc, gather
 
@@ -512,8 +513,7 @@ class AgreementService:
         unsigned first."""
         with self._db.session() as s:
             project = project_id_of(s)
-            deadline_raw = _setting(s, project, "sign_deadline")
-            deadline = date.fromisoformat(deadline_raw) if isinstance(deadline_raw, str) else None
+            deadline = sign_deadline(s, project)
             households = list(
                 s.scalars(
                     select(m.Household)
@@ -589,16 +589,17 @@ class AgreementService:
     def _template(self, s: Session) -> tuple[dict[str, Any], dict[str, Any]]:
         project = project_id_of(s)
         return ac.resolve_template(
-            _setting(s, project, "agreement_template"), _setting(s, project, "agreement_values")
+            setting_value(s, project, "agreement_template"),
+            setting_value(s, project, "agreement_values"),
         )
 
     def _number_format(self, s: Session, kind: str) -> str:
         project = project_id_of(s)
-        main = _setting(s, project, "agreement_number_format")
+        main = setting_value(s, project, "agreement_number_format")
         main_fmt = main if isinstance(main, str) and main else ac.DEFAULT_NUMBER_FORMAT
         if kind == "main":
             return main_fmt
-        supp = _setting(s, project, "supplementary_number_format")
+        supp = setting_value(s, project, "supplementary_number_format")
         return supp if isinstance(supp, str) and supp else ac.supplementary_format(main_fmt)
 
     def _facts(
@@ -768,12 +769,6 @@ def _next_seq(s: Session, project_id: uuid.UUID, kind: str) -> int:
         )
     )
     return int(found or 0) + 1
-
-
-def _setting(s: Session, project_id: uuid.UUID, key: str) -> Any:
-    return s.scalar(
-        select(m.Setting.value).where(m.Setting.project_id == project_id, m.Setting.key == key)
-    )
 
 
 def _reprint_count(s: Session, agreement_ids: list[uuid.UUID]) -> int:

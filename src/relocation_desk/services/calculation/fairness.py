@@ -24,8 +24,8 @@ from ...domain.status import STRUCTURE_LABELS, StructureType
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
-from ..agreements.holdouts import sign_deadline
 from ..households.service import project_id_of
+from ..settings import sign_deadline
 from .inputs import SchemeBook
 
 __all__ = ["BANDS", "FairnessReport", "fairness_report"]

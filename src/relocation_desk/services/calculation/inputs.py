@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from ...domain.approval_lines import ApprovedException, approval_fingerprint
 from ...domain.engine import inputs_hash
 from ...domain.household_input import AttachmentInput, HouseholdInput, StructureInput
-from ...domain.scheme import RateKind, Scheme, parse_scheme, version_in_force
+from ...domain.scheme import RateKind, Scheme, version_in_force
+from ...domain.scheme_parse import parse_scheme
 from ...domain.status import CompensationMethod, StructureType
 from ...storage import models as m
 

@@ -37,19 +37,20 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ...domain.scheme import Scheme, content_hash, parse_scheme, scheme_to_dict, thaw
+from ...domain.scheme import Scheme, content_hash, scheme_to_dict, thaw
+from ...domain.scheme_parse import parse_scheme
 from ...i18n import _
 from ...paths import resource
 from ...storage import models as m
 from ...storage.base import Base
 from ...storage.db import open_database
 from ...storage.errors import StorageError
+from ..bulk_writer import BulkWriter, Clock, Ids
 from . import data
 from .people import People
 from .plan import Layout, Timeline, plan_project
 from .records import AGREEMENT_VALUES
 from .shard import ShardJob, create_scratch, generate_teams, run_shard, team_random
-from .writer import BulkWriter, Clock, Ids
 
 __all__ = ["DemoSummary", "DemoTargetExists", "fit_scheme", "generate_demo"]
 

@@ -18,8 +18,8 @@ from itertools import accumulate
 
 from ...domain.names import search_keys
 from ...domain.status import CompensationMethod, HouseholdStatus, Role
+from ..bulk_writer import Ids
 from . import data
-from .writer import Ids
 
 S = HouseholdStatus
 _RANK = {s: i for i, s in enumerate(HouseholdStatus)}

@@ -39,11 +39,11 @@ from ...domain.scheme import RateKind, Scheme
 from ...domain.status import CompensationMethod, HouseholdStatus, NoticeKind
 from ...storage import models as m
 from ..agreements import content as ac
+from ..bulk_writer import BulkWriter, Clock, Ids
 from ..calculation.inputs import version_label
 from ..notices.service import hashed_rows
 from . import data
 from .plan import HouseholdPlan, Layout, VillagePlan
-from .writer import BulkWriter, Clock, Ids
 
 S = HouseholdStatus
 METHOD_LABELS = {

@@ -19,18 +19,19 @@ from typing import Any
 from sqlalchemy import URL, Connection, create_engine
 
 from ...domain.household_input import AttachmentInput, HouseholdInput, StructureInput
-from ...domain.scheme import Scheme, parse_scheme
+from ...domain.scheme import Scheme
+from ...domain.scheme_parse import parse_scheme
 from ...domain.search import SearchPerson, household_search_text
 from ...domain.status import CompensationMethod, HouseholdStatus, StructureType
 from ...storage import models as m
 from ...storage.base import Base
 from ...storage.engine import json_dumps
+from ..bulk_writer import BulkWriter, Clock, Ids, uuid_text
 from . import data
 from .people import Member, People
 from .plan import HouseholdPlan, Layout
 from .records import CaseFacts, Records, structure_summary
 from .structures import Building, Counted, Property
-from .writer import BulkWriter, Clock, Ids, uuid_text
 
 S = HouseholdStatus
 _SCRATCH_PRAGMAS = (

@@ -1,20 +1,19 @@
 """Importing a ledger (台账) workbook typed in Excel/WPS: the use case behind
-``relocation-desk import-ledger`` and the future import wizard.
+``relocation-desk import-ledger`` and the import wizard.
 
 Two steps, so a wizard can show the mapping and a preview and let the user correct it:
 
 * :func:`analyse` reads the workbook once (openpyxl read-only), finds each sheet's header and
-  column mapping (:mod:`.ledger_detect`) and plans every row (:mod:`.ledger_rows`);
+  column mapping (:mod:`.detect`) and plans every row (:mod:`.rows`);
 * :func:`apply` re-plans with the user's corrections, checks the rows against each other and
   the database (duplicates, one person in one household), and writes everything in one
-  transaction (:mod:`.ledger_write`) — all or nothing — returning an :class:`ImportReport`.
+  transaction (:mod:`.write`) — all or nothing — returning an :class:`ImportReport`.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from ...i18n import _
 from ..errors import UserError
 from ..gc_pause import gc_paused
+from .analysis import LedgerAnalysis, SheetAnalysis
 from .detect import SheetHeader, detect_header, hidden_columns
 from .resolve import ImportReport, Plan, report_from, resolve
 from .rows import Flag, HouseholdPlan, RowOutcome, RowReader, plan_sheet
@@ -41,32 +41,6 @@ PREVIEW_ROWS = 30
 
 class LedgerFileError(UserError):
     """The file cannot be imported at all (not xlsx, encrypted, damaged, empty)."""
-
-
-@dataclass
-class SheetAnalysis:
-    name: str
-    header: SheetHeader | None
-    village: str
-    group: str
-    rows: list[tuple[Any, ...]] = field(repr=False, default_factory=list)
-    preview: list[RowOutcome] = field(default_factory=list)
-
-
-@dataclass
-class LedgerAnalysis:
-    path: Path
-    title: str
-    sheets: list[SheetAnalysis]
-    today: date
-
-    def mapping(self) -> dict[str, dict[str, str]]:
-        """sheet → field → column letter, for showing the user."""
-        return {
-            s.name: {f: c.letter for c in s.header.columns for f in [c.field] if f}
-            for s in self.sheets
-            if s.header is not None
-        }
 
 
 # --- reading ---------------------------------------------------------------------------------

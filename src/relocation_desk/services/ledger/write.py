@@ -21,11 +21,11 @@ from ...domain.status import HouseholdStatus
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database, open_database
-from ..demo.writer import BulkWriter
+from ..bulk_writer import BulkWriter
 from ..households.values import register_columns
 
 if TYPE_CHECKING:
-    from .importer import LedgerAnalysis
+    from .analysis import LedgerAnalysis
     from .rows import HouseholdPlan
 
 DEFAULT_TEAM = "T01"

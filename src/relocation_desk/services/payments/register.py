@@ -16,8 +16,8 @@ from ...i18n import _
 from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
-from ..agreements.holdouts import DecisionRow, read_decisions
 from ..households.service import OperatorRef, project_id_of
+from .holdouts import DecisionRow, read_decisions
 from .service import Balance, PaymentError, kind_label, method_label, read_balances
 
 __all__ = ["PaymentRegister", "RegisterPayment", "payment_register"]

@@ -58,6 +58,7 @@ from ...storage import models as m
 from ...storage.db import Database
 from ..gc_pause import gc_paused
 from ..households.service import project_id_of
+from ..settings import read_date, setting_values
 
 __all__ = [
     "DEFAULT_CUTOFF",
@@ -196,21 +197,8 @@ def read_settings(s: Session, project_id: uuid.UUID) -> ReportSettings:
     限时 of households without their own deadline) and ``sign_targets`` (optional
     ``{team code: households, "project": households}``; a team without one is held to all
     its households, the project to the sum of its teams' targets)."""
-    values: dict[str, Any] = dict(
-        s.execute(
-            select(m.Setting.key, m.Setting.value).where(
-                m.Setting.project_id == project_id,
-                m.Setting.key.in_(("report_cutoff", "sign_deadline", "sign_targets")),
-            )
-        ).all()
-    )
-    deadline: date | None = None
-    raw = values.get("sign_deadline")
-    if isinstance(raw, str):
-        try:
-            deadline = date.fromisoformat(raw)
-        except ValueError:
-            deadline = None
+    values = setting_values(s, project_id, ("report_cutoff", "sign_deadline", "sign_targets"))
+    deadline = read_date(values.get("sign_deadline"))
     targets: dict[str, int] = {}
     raw_targets = values.get("sign_targets")
     if isinstance(raw_targets, dict):

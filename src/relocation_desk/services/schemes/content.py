@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ...domain.scheme import Scheme, SchemeError, parse_scheme, scheme_to_dict
+from ...domain.scheme import Scheme, SchemeError, scheme_to_dict
+from ...domain.scheme_parse import parse_scheme
 from ...domain.status import Role
 from ...i18n import _
 from ..errors import UserError

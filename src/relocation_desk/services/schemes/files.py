@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ...domain.scheme import Scheme, SchemeError, parse_scheme, scheme_to_dict
+from ...domain.scheme import Scheme, SchemeError, scheme_to_dict
+from ...domain.scheme_parse import parse_scheme
 from ...i18n import _
 from ..errors import UserError
 

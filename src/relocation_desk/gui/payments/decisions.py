@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from ...domain import money
 from ...domain.status import STATUS_LABELS, HouseholdStatus
 from ...i18n import _
-from ...services.agreements.holdouts import HoldoutRow, HoldoutService
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
+from ...services.payments.holdouts import HoldoutRow, HoldoutService
 from ...storage.db import Database
 from .. import dialogs
 

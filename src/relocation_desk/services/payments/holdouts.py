@@ -28,9 +28,10 @@ from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
 from ..households.service import OperatorRef, project_id_of
-from ..payments.service import PaymentError
+from ..settings import sign_deadline
+from .service import PaymentError
 
-__all__ = ["DecisionRow", "HoldoutRow", "HoldoutService", "read_decisions", "sign_deadline"]
+__all__ = ["DecisionRow", "HoldoutRow", "HoldoutService", "read_decisions"]
 
 S = HouseholdStatus
 DECIDERS = {Role.HQ.value, Role.ADMIN.value}
@@ -70,18 +71,6 @@ class DecisionRow:
     decided_on: date
     total_fen: int
     method: str
-
-
-def sign_deadline(s: Session, project_id: uuid.UUID) -> date | None:
-    value = s.scalar(
-        select(m.Setting.value).where(
-            m.Setting.project_id == project_id, m.Setting.key == "sign_deadline"
-        )
-    )
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _current_checked(
