@@ -32,9 +32,17 @@ from .. import i18n
 from ..i18n import _
 from . import money
 from .calculation import CalculationResult, EngineError, Line, make_line
-from .engine_rules import Facts, Step, area, entitled_area_dm2, num, prepare
+from .engine_rules import Facts, Step, area, entitled_area_dm2, judged_on, num, prepare
 from .household_input import HouseholdInput
-from .scheme import Legality, RateItem, RateKind, Scheme, canonical_json, content_hash
+from .scheme import (
+    Legality,
+    RateItem,
+    RateKind,
+    Scheme,
+    canonical_json,
+    content_hash,
+    find_window,
+)
 from .status import STRUCTURE_LABELS, CompensationMethod, StructureType
 
 __all__ = ["CalculationResult", "EngineError", "Line", "compute", "inputs_hash"]
@@ -196,15 +204,7 @@ def inputs_hash(household: HouseholdInput, scheme: Scheme, *, as_of: date) -> st
     h = household
     windows = []
     for code, by_vacating, item_windows in _cache(scheme).bonus_items:
-        if by_vacating:
-            day = as_of if h.vacated_on is None else h.vacated_on
-        else:
-            day = as_of if h.signed_on is None else h.signed_on
-        index = -1
-        for i, window in enumerate(item_windows):
-            if window.start <= day <= window.end:
-                index = i
-                break
+        index, _window = find_window(item_windows, judged_on(by_vacating, h, as_of))
         windows.append(f"[{_json_str(code)},{index}]")
     text = (
         '{"bonus_windows":['

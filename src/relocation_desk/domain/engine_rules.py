@@ -22,10 +22,10 @@ from decimal import Decimal
 from ..i18n import _
 from .calculation import Line
 from .household_input import HouseholdInput
-from .scheme import BonusWindow, Per, RateItem, RateKind, Scheme, category_label
+from .scheme import BonusWindow, Per, RateItem, RateKind, Scheme, category_label, find_window
 from .status import STRUCTURE_LABELS, StructureType
 
-__all__ = ["Draft", "Facts", "Step", "bonus_day", "prepare", "window_for"]
+__all__ = ["Draft", "Facts", "Step", "bonus_day", "judged_on", "prepare", "window_for"]
 
 
 Draft = tuple[Decimal, int, int, str, str]
@@ -477,23 +477,28 @@ def _percent_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date
     return (percent, base, amount, "%", text)
 
 
-def bonus_day(item: RateItem, household: HouseholdInput, as_of: date) -> tuple[date, str]:
+def judged_on(by_vacating: bool, household: HouseholdInput, as_of: date) -> date:
     """The date a bonus is judged by: the recorded signing (or vacating) date, else ``as_of``
-    (the figure the household would get if it signed or vacated on that day)."""
-    if item.date_source == "vacated":
-        if household.vacated_on is not None:
-            return household.vacated_on, _("腾房日期")
-        return as_of, _("计算日期（尚未腾房）")
-    if household.signed_on is not None:
-        return household.signed_on, _("签约日期")
-    return as_of, _("计算日期（尚未签约）")
+    (the figure the household would get if it signed or vacated on that day). The engine's
+    line and the inputs hash both ask here."""
+    if by_vacating:
+        return as_of if household.vacated_on is None else household.vacated_on
+    return as_of if household.signed_on is None else household.signed_on
+
+
+def bonus_day(item: RateItem, household: HouseholdInput, as_of: date) -> tuple[date, str]:
+    """:func:`judged_on` with the name of the date it used, for explanations."""
+    by_vacating = item.date_source == "vacated"
+    day = judged_on(by_vacating, household, as_of)
+    recorded = household.vacated_on if by_vacating else household.signed_on
+    if by_vacating:
+        return day, _("腾房日期") if recorded is not None else _("计算日期（尚未腾房）")
+    return day, _("签约日期") if recorded is not None else _("计算日期（尚未签约）")
 
 
 def window_for(item: RateItem, day: date) -> tuple[int, BonusWindow | None]:
-    for index, window in enumerate(item.windows):
-        if window.contains(day):
-            return index, window
-    return -1, None
+    """The item's reward window ``day`` falls in (see :func:`.scheme.find_window`)."""
+    return find_window(item.windows, day)
 
 
 def _bonus_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -> Draft | None:
@@ -502,19 +507,14 @@ def _bonus_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) 
     if qty == 0:
         return None
     h, texts = facts.household, step.texts
-    if step.date_source == "vacated":
-        if h.vacated_on is not None:
-            day, source = h.vacated_on, texts.vacated
-        else:
-            day, source = as_of, texts.not_vacated
-    elif h.signed_on is not None:
-        day, source = h.signed_on, texts.signed
+    by_vacating = step.date_source == "vacated"
+    day = judged_on(by_vacating, h, as_of)
+    if by_vacating:
+        source = texts.vacated if h.vacated_on is not None else texts.not_vacated
     else:
-        day, source = as_of, texts.not_signed
-    for window in step.windows:
-        if window.start <= day <= window.end:
-            break
-    else:
+        source = texts.signed if h.signed_on is not None else texts.not_signed
+    _index, window = find_window(step.windows, day)
+    if window is None:
         text = texts.outside.format(source=source, day=day.isoformat(), periods=step.periods)
         return (qty, 0, 0, step.unit, text)
     amount = half_up(window.rate_fen * n, den)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -47,6 +47,7 @@ __all__ = [
     "SchemeError",
     "category_label",
     "content_hash",
+    "find_window",
     "scheme_to_dict",
     "version_in_force",
 ]
@@ -187,7 +188,17 @@ class BonusWindow:
     rate_fen: int
 
     def contains(self, day: date) -> bool:
+        """Whether ``day`` falls in the window: its first and its last day included."""
         return self.start <= day <= self.end
+
+
+def find_window(windows: Sequence[BonusWindow], day: date) -> tuple[int, BonusWindow | None]:
+    """The window ``day`` falls in and its index, or ``(-1, None)``. The one place the engine's
+    line, the inputs hash and the agreement's reward status decide which window a day is in."""
+    for index, window in enumerate(windows):
+        if window.contains(day):
+            return index, window
+    return -1, None
 
 
 @dataclass(frozen=True)
