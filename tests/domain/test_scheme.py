@@ -192,11 +192,20 @@ def test_missing_rate() -> None:
     one_problem_with(data, "第1项（H）", "缺少单价")
 
 
-@pytest.mark.parametrize("rate", [-1, 12.5, "1100", True, 10**11])
-def test_bad_rates(rate: Any) -> None:
+@pytest.mark.parametrize(
+    ("rate", "says"),
+    [
+        (-1, "单价不能为负数"),
+        (12.5, "单价 rate_fen 应为以分为单位的整数，而不是“12.5”"),
+        ("1100", "单价 rate_fen 应为以分为单位的整数，而不是“1100”"),
+        (True, "单价 rate_fen 应为以分为单位的整数，而不是“True”"),
+        (10**11, "单价过大，请核对（单位是分）"),
+    ],
+)
+def test_bad_rates(rate: Any, says: str) -> None:
     data = minimal()
     data["items"][0]["rate_fen"] = rate
-    problems_of(data)
+    one_problem_with(data, "第1项（H）", says)
 
 
 def test_duplicate_code() -> None:
