@@ -47,11 +47,13 @@ QT_LIBRARIES = {
     "libxcb-xkb.so.1": "libxcb-xkb1",
     "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
 }
-# Programs the test suite uses: PDF checks (poppler) and a real PostgreSQL server.
+# Programs the test suite uses: PDF checks (poppler), LibreOffice opening our workbooks as HQ
+# would, and (below) a real PostgreSQL server. Under .ci/run a missing one fails the run.
 TEST_PROGRAMS = {
     "pdftotext": "poppler-utils",
     "pdffonts": "poppler-utils",
     "pdftoppm": "poppler-utils",
+    "soffice": "libreoffice-calc-nogui",
 }
 
 

@@ -21,12 +21,30 @@ from sqlalchemy import URL
 from relocation_desk.storage.base import Base
 from relocation_desk.storage.db import Database, open_database
 
+from .checks import STRICT
 from .pgserver import NOT_FOUND, PostgresServer, find_bindir
 
 # Tests never need a screen: Qt draws offscreen unless a run asks for a real display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+_unrun: list[str] = []  # skipped checks, reported (and failing the run) under STRICT
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if STRICT and report.skipped:
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        if not reason.removeprefix("Skipped: ").startswith("not applicable"):
+            _unrun.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _unrun:
+        print("\n\nChecks that could not run (RD_STRICT_CHECKS=1 makes this a failure):")
+        for line in _unrun:
+            print("  " + line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -37,7 +55,7 @@ def pg_server() -> Iterator[PostgresServer]:
     """A real PostgreSQL server for this test run (skipped if not installed, failed in CI)."""
     bindir = find_bindir()
     if bindir is None:
-        if os.environ.get("CI"):
+        if STRICT or os.environ.get("CI"):
             pytest.fail(NOT_FOUND)
         pytest.skip(NOT_FOUND)
     server = PostgresServer(bindir)

@@ -90,3 +90,11 @@ def test_open_household_editor(benchmark: Any, window: Any, monkeypatch: Any) ->
     window.open_current()  # the first open reads the choice lists once per database
     window.editor.close()
     benchmark.pedantic(open_and_close, rounds=5, iterations=1)
+    # What was timed opened the selected household, filled in.
+    household_id = window.current_household()
+    window.open_current()
+    editor = window.editor
+    assert household_id is not None and editor.household_id == household_id
+    code = window.model.index(window.table.currentIndex().row(), 0).data()
+    assert code and editor.heading.text().startswith(code)
+    editor.close()

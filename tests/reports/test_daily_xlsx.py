@@ -16,6 +16,8 @@ from relocation_desk.reports.daily_xlsx import write_daily_xlsx
 from relocation_desk.services.progress import daily_report
 from relocation_desk.storage.db import open_database
 
+from ..checks import require_program
+
 CST = timezone(timedelta(hours=8))
 DAY = date(2026, 11, 23)
 
@@ -111,8 +113,8 @@ def test_frozen_report_writes_the_same_content(frozen, tmp_path: Path) -> None: 
                 assert za.read(name) == zb.read(name), name
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_and_prints_it(frozen, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    require_program("soffice", "LibreOffice opens the workbook as HQ would")
     out = tmp_path / "r.xlsx"
     write_daily_xlsx(out, frozen)
     r = subprocess.run(
