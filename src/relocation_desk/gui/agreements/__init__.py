@@ -1,4 +1,5 @@
-"""Agreement and compensation-decision dialogs, and their menus and editor buttons.
+"""The agreement dialog (draft, print, sign, supplementary agreements), its menu and its editor
+button.
 
 May use: ``services.agreements``, ``gui.printing``, shared ``gui`` modules.
 """

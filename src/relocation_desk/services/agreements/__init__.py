@@ -1,9 +1,8 @@
-"""Agreements (协议) and compensation decisions (补偿决定) for holdouts.
+"""Agreements (协议): drafting, printing, signing and supplementary agreements.
 
 ``service`` drafts, prints, signs and opens supplementary agreements; ``content`` fills the
-agreement template; ``facts`` gathers what an agreement states; ``holdouts`` records decisions
-and reads the signing deadline.
+agreement template; ``facts`` gathers what an agreement states (amounts, reward status).
 
 May use: domain, storage, ``services.households``, ``services.calculation``,
-``services.notices`` (a figure must be posted before signing).
+``services.notices`` (a figure must be posted before signing), ``services.settings``.
 """

@@ -1,9 +1,9 @@
 """Excel ledgers (台账): import with a dry run and a row report, and the full export.
 
 ``detect`` finds sheets and headers; ``values`` reads cells; ``rows`` turns rows into household
-plans; ``resolve`` matches villages and groups; ``importer`` is the use case (all or nothing);
-``write`` writes the plan in bulk; ``export`` is the full-ledger read model.
+plans; ``resolve`` matches villages and groups; ``analysis`` holds what reading found;
+``importer`` is the use case (all or nothing); ``write`` writes the plan in bulk; ``export`` is
+the full-ledger read model.
 
-May use: domain, storage, ``services.households`` (register columns),
-``services.demo.writer`` (bulk writing).
+May use: domain, storage, ``services.households`` (register columns), ``services.bulk_writer``.
 """
