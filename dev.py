@@ -110,16 +110,82 @@ def install_system_packages(for_tests: bool) -> None:
         if not shutil.which("sudo"):
             fail("run as root or install sudo; needed: apt-get install " + " ".join(missing))
         prefix = ["sudo"]
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     say("installing system packages: " + " ".join(missing))
-    subprocess.run([*prefix, "apt-get", "update", "-qq"], check=True, env=env)
+    run_apt(prefix, ["update", "-qq"])
     # python3.X-venv may not exist under that name everywhere: install what apt knows.
     known = [p for p in missing if apt_knows(p)]
-    subprocess.run(
-        [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *known],
-        check=True,
-        env=env,
+    run_apt(prefix, ["install", "-y", "-qq", "--no-install-recommends", *known])
+
+
+# apt and dpkg lock these files (fcntl record locks) while they work; automatic updates often
+# hold them for a while after a laptop starts.
+APT_LOCKS = (
+    "/var/lib/dpkg/lock-frontend",
+    "/var/lib/dpkg/lock",
+    "/var/lib/apt/lists/lock",
+    "/var/cache/apt/archives/lock",
+)
+APT_LOCK_WAIT = 60  # seconds
+
+
+def apt_lock_holder(locks: tuple[str, ...] = APT_LOCKS) -> str | None:
+    """The first of ``locks`` another program holds, or None. Without the right to open them
+    (not root) nothing can be told, and apt itself will wait and report."""
+    import fcntl
+
+    for path in locks:
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return path
+        finally:
+            os.close(fd)  # closing the file releases our probe's lock
+    return None
+
+
+def wait_for_apt(
+    wait: float = APT_LOCK_WAIT, locks: tuple[str, ...] = APT_LOCKS, poll: float = 1.0
+) -> None:
+    """Wait (saying so) while another program holds the package manager's lock; after ``wait``
+    seconds stop with one line that says what to do."""
+    import time
+
+    holder = apt_lock_holder(locks)
+    if holder is None:
+        return
+    say(
+        f"another program is installing or updating packages ({holder} is locked); "
+        f"waiting up to {int(wait)} s for it to finish…"
     )
+    deadline = time.monotonic() + wait
+    while holder is not None and time.monotonic() < deadline:
+        time.sleep(poll)
+        holder = apt_lock_holder(locks)
+    if holder is not None:
+        fail(
+            f"the package manager is still busy after {int(wait)} s ({holder} is locked by "
+            "another program, e.g. automatic updates). Let it finish, then run this again."
+        )
+
+
+def run_apt(prefix: list[str], args: list[str]) -> None:
+    wait_for_apt()
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    # The option makes apt wait too, should another program take the lock in between.
+    cmd = [*prefix, "apt-get", "-o", f"DPkg::Lock::Timeout={APT_LOCK_WAIT}", *args]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines() or ["(no output)"]
+        if any("lock" in line.lower() for line in lines):
+            fail(
+                "the package manager is busy (another program holds its lock, e.g. automatic "
+                "updates). Let it finish, then run this again. apt said: " + lines[-1]
+            )
+        fail(f"apt-get {args[0]} failed: " + lines[-1])
 
 
 def apt_knows(package: str) -> bool:
@@ -156,12 +222,16 @@ def stamp_for(extras: str) -> str:
 
 
 def run_app(args: list[str]) -> int:
-    install_system_packages(for_tests=False)
-    ensure_venv("")
+    # Said before anything is installed: without a screen the window cannot open anyway.
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and not os.environ.get(
         "QT_QPA_PLATFORM"
     ):
-        fail("no screen found (DISPLAY is not set). Run this on a desktop, or under xvfb-run.")
+        fail(
+            "no screen found (DISPLAY is not set). Run this on a desktop or under xvfb-run; "
+            "QT_QPA_PLATFORM=offscreen runs it without a window (for checks and scripts)."
+        )
+    install_system_packages(for_tests=False)
+    ensure_venv("")
     exe = VENV / "bin" / "relocation-desk"
     command = [str(exe), *(args or ["gui", "--demo"])]
     return subprocess.call(command)
@@ -182,7 +252,15 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
-    return run_app(rest) if command == "run" else run_tests(rest)
+    try:
+        return run_app(rest) if command == "run" else run_tests(rest)
+    except subprocess.CalledProcessError as exc:
+        words = exc.cmd if isinstance(exc.cmd, list) else [str(exc.cmd)]
+        fail(f"{' '.join(map(str, words[:4]))} … failed (exit {exc.returncode}); see above.")
+        return 1
+    except KeyboardInterrupt:
+        fail("interrupted")
+        return 1
 
 
 if __name__ == "__main__":
