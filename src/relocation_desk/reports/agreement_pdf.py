@@ -34,6 +34,7 @@ from reportlab.platypus import (
 from ..domain import money
 from ..i18n import _
 from ..services.agreements.service import AgreementView
+from . import line_breaks
 from .pdf_fonts import MAIN, draw_centred_string, draw_string, paragraph_markup, register_fonts
 
 __all__ = ["render_agreement"]
@@ -74,7 +75,7 @@ def _lines_table(content: dict[str, Any], st: dict[str, ParagraphStyle], width: 
         _p(_("合计"), st["cell"]), _p(str(content.get("total_upper", "")), st["cell"]), "", "", "",
         _p(money.format_fen(total), st["cellr"]),
     ])  # fmt: skip
-    widths = [0.07, 0.39, 0.13, 0.08, 0.15, 0.18]
+    widths = [0.07, 0.37, 0.13, 0.10, 0.15, 0.18]  # 单位 fits 人·月 on one line
     table = Table(rows, colWidths=[w * width for w in widths], repeatRows=1)
     last = len(rows) - 1
     table.setStyle(
@@ -271,6 +272,7 @@ class _NumberedCanvas(rl_canvas.Canvas):
 def render_agreement(view: AgreementView, out: str | Path | BinaryIO) -> None:
     """Write the agreement's PDF to ``out`` (a path or a binary file)."""
     register_fonts()
+    line_breaks.install()  # no line begins with "，" or "）" (避头尾)
     if view.reprint_no:
         mark = _("副本/重印（第 {n} 次）", n=view.reprint_no)
     elif view.status == "draft":

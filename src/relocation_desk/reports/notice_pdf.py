@@ -10,7 +10,6 @@ minimum size, then wrapped to two lines. ``invariant=1``: the same round gives t
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from ..domain.status import NoticeKind
 from ..domain.units import format_area
 from ..i18n import _
 from ..services.notices.service import RoundRow, RoundView
-from . import pdf_fonts
+from . import line_breaks, pdf_fonts
 from .pdf_fonts import MAIN
 
 __all__ = ["fit_text", "render_changes", "render_round"]
@@ -104,31 +103,13 @@ def _width(text: str, size: float) -> float:
 
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
-    """Break ``text`` into lines of at most ``width``: after "、" or "；" where possible,
-    else between characters (Chinese has no spaces)."""
-    tokens = re.findall(r"[^、；;，,\s]*[、；;，,\s]?", text)
-    lines: list[str] = []
-    cur = ""
-    for tok in (x for x in tokens if x):
-        if not cur or _width(cur + tok, size) <= width:
-            cur += tok
-            if _width(cur, size) <= width:
-                continue
-            tok, cur = cur, ""
-        else:
-            lines.append(cur)
-            cur = ""
-            if _width(tok, size) <= width:
-                cur = tok
-                continue
-        for ch in tok:  # a token longer than a line
-            if cur and _width(cur + ch, size) > width:
-                lines.append(cur)
-                cur = ""
-            cur += ch
-    if cur:
-        lines.append(cur)
-    return [ln.strip() for ln in lines]
+    """Break ``text`` into lines of at most ``width``: after "、" or "；" where possible, else
+    where Chinese line-breaking rules allow (:mod:`.line_breaks`: no line begins with "，" or
+    "）", numbers and units stay whole)."""
+    return line_breaks.wrap(text, width, lambda ch: _width(ch, size), _LIST_BREAKS)
+
+
+_LIST_BREAKS = frozenset("、；;，, ")
 
 
 def _fit_slow(
