@@ -10,6 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from relocation_desk.domain.limits import MAX_AMOUNT_FEN
 from relocation_desk.domain.money import (
     MAX_UPPER_FEN,
     AmountError,
@@ -170,7 +171,7 @@ def test_format_fen_refuses_non_int() -> None:
         format_fen(True)
 
 
-fens = st.integers(min_value=-(10**15), max_value=10**15)
+fens = st.integers(min_value=-MAX_AMOUNT_FEN, max_value=MAX_AMOUNT_FEN)
 
 
 @given(fens)
@@ -178,6 +179,16 @@ def test_parse_of_format_is_identity(fen: int) -> None:
     assert parse_amount(format_fen(fen)) == fen
     assert parse_amount(format_fen(fen, thousands=False)) == fen
     assert yuan_to_fen(fen_to_decimal(fen)) == fen
+
+
+@given(st.integers(min_value=MAX_AMOUNT_FEN + 1, max_value=10**40), st.sampled_from((1, -1)))
+def test_amounts_beyond_the_bound_are_refused_not_overflowed(fen: int, sign: int) -> None:
+    for reader in (parse_amount, yuan_to_fen):
+        with pytest.raises(AmountError) as info:
+            reader(format_fen(sign * fen, thousands=False))
+        assert info.value.code == "too_large"
+    with pytest.raises(AmountError):
+        parse_amount(sign * (fen // 100 + 1))  # int yuan, as spreadsheet readers deliver it
 
 
 # --- multiply_half_up ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ so the editor can show each message next to its field, and a severity:
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
@@ -22,7 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from ..i18n import _
-from . import idnumber, names, phone
+from . import idnumber, limits, names, phone
 from .status import CompensationMethod, StructureType
 from .units import QuantityError, parse_area, parse_quantity
 
@@ -167,6 +167,18 @@ def validate_form(
                 _("每户必须有且只有一位户主（与户主关系填“户主”），现在有 {n} 位", n=len(heads)),
             )
         )
+    if len(form.persons) > limits.MAX_MEMBERS:
+        add(
+            Problem(
+                "persons",
+                _(
+                    "一户最多登记 {maximum} 位成员，现在有 {n} 位；请核对是否重复登记",
+                    maximum=limits.MAX_MEMBERS,
+                    n=len(form.persons),
+                ),
+            )
+        )
+    problems.extend(_text_problems(form))
     seen_ids: dict[str, int] = {}
     for i, p in enumerate(form.persons):
         problems.extend(_person_problems(i, p, printable, today, seen_ids))
@@ -208,6 +220,9 @@ def _person_problems(
         except idnumber.IdNumberError as exc:
             out.append(Problem(f"{base}.id_number", exc.reason))
         else:
+            doubt = idnumber.area_code_warning(parsed)
+            if doubt:
+                out.append(Problem(f"{base}.id_number", doubt, Severity.WARNING))
             first = seen_ids.setdefault(parsed.value, i)
             if first != i:
                 out.append(
@@ -249,12 +264,12 @@ def _structure_problems(i: int, s: StructureForm, today: date | None) -> list[Pr
     if not s.legal_area.strip() and not s.unlicensed_area.strip():
         out.append(Problem(f"{base}.legal_area", _("请填写合法面积或无证面积")))
     floors = s.floors.strip()
-    if floors and (not floors.isdigit() or not 1 <= int(floors) <= MAX_FLOORS):
+    if floors and (not _small_int(floors) or not 1 <= int(floors) <= MAX_FLOORS):
         out.append(Problem(f"{base}.floors", _("层数应为 1 到 {n} 的整数", n=MAX_FLOORS)))
     if s.build_year.strip():
         year_now = (today or date.today()).year
         text = s.build_year.strip()
-        if not text.isdigit() or not 1900 <= int(text) <= year_now:
+        if not _small_int(text) or not 1900 <= int(text) <= year_now:
             out.append(
                 Problem(
                     f"{base}.build_year",
@@ -279,4 +294,60 @@ def _attachment_problems(i: int, a: AttachmentForm) -> list[Problem]:
         else:
             if milli <= 0:
                 out.append(Problem(f"{base}.quantity", _("数量应大于 0")))
+    return out
+
+
+def _small_int(text: str) -> bool:
+    # str.isdigit() is also true for "²" and "١", which int() refuses or reads differently.
+    return text.isascii() and text.isdigit() and len(text) <= 6
+
+
+# (attribute, label, limit key, multiline) of the free-text fields; names, ID numbers, phones and
+# accounts have their own checks.
+_HOUSEHOLD_TEXTS = (
+    ("code", lambda: _("户编号"), "household_code", False),
+    ("address", lambda: _("地址"), "address", False),
+    ("bank_name", lambda: _("开户银行"), "bank_name", False),
+    ("account_holder", lambda: _("开户人"), "account_holder", False),
+    ("special_situation", lambda: _("特殊情况"), "special_situation", True),
+)
+_PERSON_TEXTS = (
+    ("relation", lambda: _("与户主关系"), "relation", False),
+    ("cadre_note", lambda: _("干部说明"), "cadre_note", False),
+    ("special_note", lambda: _("特殊情况说明"), "special_situation", True),
+)
+_STRUCTURE_TEXTS = (
+    ("label", lambda: _("房屋名称"), "structure_label", False),
+    ("remarks", lambda: _("备注"), "remarks", True),
+)
+_ATTACHMENT_TEXTS = (
+    ("name", lambda: _("附属物名称"), "item_name", False),
+    ("unit", lambda: _("单位"), "unit", False),
+    ("remarks", lambda: _("备注"), "remarks", True),
+)
+
+
+def _text_problems(form: HouseholdForm) -> list[Problem]:
+    """Over-long text and hidden characters in the free-text fields, never cut."""
+    out: list[Problem] = []
+
+    def check(
+        obj: Any, base: str, specs: tuple[tuple[str, Callable[[], str], str, bool], ...]
+    ) -> None:
+        for attr, label, key, multiline in specs:
+            text = getattr(obj, attr)
+            problem = limits.text_problem(
+                text.strip(), label(), limits.TEXT_LIMITS[key],
+                multiline=multiline, allow_format=multiline,
+            )  # fmt: skip
+            if problem:
+                out.append(Problem(f"{base}{attr}", problem))
+
+    check(form, "", _HOUSEHOLD_TEXTS)
+    for i, p in enumerate(form.persons):
+        check(p, f"persons.{i}.", _PERSON_TEXTS)
+    for i, st in enumerate(form.structures):
+        check(st, f"structures.{i}.", _STRUCTURE_TEXTS)
+    for i, a in enumerate(form.attachments):
+        check(a, f"attachments.{i}.", _ATTACHMENT_TEXTS)
     return out

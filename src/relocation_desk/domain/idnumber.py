@@ -10,7 +10,10 @@ sequence (odd = male), 1 check character. Old 15-digit numbers have a 6-digit bi
 (YYMMDD, all 19YY) and no check character; they are converted to 18.
 
 The area code is deliberately *not* checked against a table: codes were reassigned over the
-years and people keep their numbers, so a table rejects real people (see DOMAIN.md).
+years and people keep their numbers, so a table rejects real people (see DOMAIN.md). Only a
+code that cannot have been issued — ``000000``, or a first pair that is no province-level
+code (GB/T 2260 11–82, 91 for permanent residence permits) — is flagged for checking
+(:attr:`IdNumber.area_code_doubtful`, :func:`area_code_warning`); the number is still accepted.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from .errors import InputError, quoted
 __all__ = [
     "IdNumber",
     "IdNumberError",
+    "area_code_warning",
     "check_char",
     "is_valid",
     "make",
@@ -36,6 +40,14 @@ __all__ = [
 ]
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# First two digits of the area code: the province-level divisions of GB/T 2260 (71 Taiwan,
+# 81/82 Hong Kong and Macao, 83 residence permits of Taiwan residents) and 91, used by the
+# permanent residence permits of foreigners since 2023.
+_PROVINCE_CODES = frozenset(
+    str(n)
+    for n in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45,
+              46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91)
+)  # fmt: skip
 _CHECK_CHARS = "10X98765432"
 
 # Full-width ASCII (U+FF01..U+FF5E) maps to ASCII by a fixed offset; Chinese input methods
@@ -71,6 +83,12 @@ class IdNumber:
     @property
     def area_code(self) -> str:
         return self.value[:6]
+
+    @property
+    def area_code_doubtful(self) -> bool:
+        """True when the area code cannot have been issued (see the module notes)."""
+        code = self.value[:6]
+        return code == "000000" or code[:2] not in _PROVINCE_CODES
 
     @property
     def is_male(self) -> bool:
@@ -183,6 +201,17 @@ def parse(text: str | int | float, *, today: date | None = None) -> IdNumber:
 
     sex: Literal["男", "女"] = "男" if int(value[16]) % 2 == 1 else "女"
     return IdNumber(value=value, birth_date=birth, sex=sex, converted_from_15=converted)
+
+
+def area_code_warning(number: IdNumber) -> str | None:
+    """A message asking to check the number when its area code is doubtful, else None."""
+    if not number.area_code_doubtful:
+        return None
+    return _(
+        "身份证号码前6位地区码“{code}”不是已知的省级地区，可能输错了；"
+        "请对照身份证原件核对（核对无误可照常保存）",
+        code=number.area_code,
+    )
 
 
 def is_valid(text: str, *, today: date | None = None) -> bool:

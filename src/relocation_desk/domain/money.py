@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation
 
 from ..i18n import _
 from .errors import InputError
+from .limits import MAX_AMOUNT_FEN, LimitError, check_number_text
 
 __all__ = [
     "MAX_UPPER_FEN",
@@ -61,7 +62,8 @@ _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 class AmountError(InputError):
     """An amount that cannot be read; ``reason`` says why (in the current language), with an example.
 
-    ``code`` is one of ``empty``, ``format``, ``grouping``, ``not_finite``, ``too_large``.
+    ``code`` is one of ``empty``, ``format``, ``grouping``, ``not_finite``, ``too_large``
+    (beyond :data:`~relocation_desk.domain.limits.MAX_AMOUNT_FEN` or too many characters).
     """
 
 
@@ -71,7 +73,8 @@ def parse_amount(text: str | Decimal | int) -> int:
     Accepts ``1,234.50``, ``1234.5``, ``12.3万`` (123,000.00 yuan), ``1.2亿``, full-width
     digits, ``¥``/``￥``/``RMB``/``人民币`` in front, ``元`` behind, spaces anywhere and a
     leading minus. More than two decimals are rounded half-up to the fen. ``int`` and
-    ``Decimal`` are taken as yuan. Raises :class:`AmountError` for anything else.
+    ``Decimal`` are taken as yuan. Raises :class:`AmountError` for anything else, and for
+    amounts beyond ±:data:`~relocation_desk.domain.limits.MAX_AMOUNT_FEN` fen.
     """
     if isinstance(text, bool | float):
         raise TypeError(f"amounts must be text, Decimal or int, not {type(text).__name__}")
@@ -79,6 +82,10 @@ def parse_amount(text: str | Decimal | int) -> int:
         return _yuan_decimal_to_fen(Decimal(text))
     if not isinstance(text, str):
         raise TypeError(f"amounts must be text, Decimal or int, not {type(text).__name__}")
+    try:
+        text = check_number_text(text, _("金额"))
+    except LimitError as exc:
+        raise AmountError("too_large", exc.reason) from None
 
     # NFKC: full-width digits, comma, point and ￥ become ASCII / ¥; the ideographic space
     # becomes a space. Amounts hold no characters NFKC would harm.
@@ -123,6 +130,10 @@ def yuan_to_fen(yuan: Decimal | str | int) -> int:
     if isinstance(yuan, bool | float):
         raise TypeError(f"amounts must be text, Decimal or int, not {type(yuan).__name__}")
     if isinstance(yuan, str):
+        try:
+            check_number_text(yuan, _("金额"))
+        except LimitError as exc:
+            raise AmountError("too_large", exc.reason) from None
         try:
             value = Decimal(yuan.strip())
         except InvalidOperation:
@@ -259,8 +270,21 @@ def _yuan_decimal_to_fen(yuan: Decimal) -> int:
     if not yuan.is_finite():
         raise AmountError("not_finite", _("金额必须是有限的数字，不能是“{value}”", value=yuan))
     if yuan.adjusted() > 20 or len(yuan.as_tuple().digits) > 60:
-        raise AmountError("too_large", _("金额“{value}”过大，请核对", value=yuan))
-    return _round_half_up(_EXACT.scaleb(yuan, 2))
+        raise _too_large()
+    fen = _round_half_up(_EXACT.scaleb(yuan, 2))
+    if abs(fen) > MAX_AMOUNT_FEN:
+        raise _too_large()
+    return fen
+
+
+def _too_large() -> AmountError:
+    return AmountError(
+        "too_large",
+        _(
+            "金额超出范围：最多 {maximum} 元（一百亿元）；请核对金额和单位",
+            maximum=f"{MAX_AMOUNT_FEN // 100:,}",
+        ),
+    )
 
 
 def _examples() -> str:

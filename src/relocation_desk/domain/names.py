@@ -14,6 +14,7 @@ from collections.abc import Container, Iterable
 
 from ..i18n import _
 from .errors import quoted
+from .limits import hidden_chars
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -97,7 +98,8 @@ def validate_name(text: str) -> list[str]:
 
     Checks the normalised name: empty, digits, too long, ``?``/``�`` (what a broken
     encoding leaves where a rare character was), private-use characters (self-made
-    characters from old 造字 tools that no other computer shows) and control characters.
+    characters from old 造字 tools that no other computer shows), control characters and
+    bidirectional or other invisible format characters.
     """
     name = normalize_name(text)
     if not name:
@@ -142,6 +144,17 @@ def validate_name(text: str) -> list[str]:
     controls = [ch for ch in name if unicodedata.category(ch) == "Cc"]
     if controls:
         problems.append(_("姓名中含有不可见的控制字符；请删除后重新输入"))
+    # Bidirectional overrides (U+202E) and other format characters make a name display and
+    # print in another order than it is stored and searched.
+    invisible = [ch for ch in hidden_chars(name) if unicodedata.category(ch) != "Cc"]
+    if invisible:
+        problems.append(
+            _(
+                "姓名中含有不可见的格式字符（{codes}），会使姓名显示和打印的顺序与保存的不一致；"
+                "请删除后重新输入",
+                codes=_("、").join(f"U+{ord(ch):04X}" for ch in invisible),
+            )
+        )
     return problems
 
 

@@ -1,6 +1,8 @@
 """Areas and quantities as exact integers: areas in dm² (0.01 ㎡), quantities in thousandths.
 
 Floats never appear: text is parsed with Decimal and rounded half-up to the unit's precision.
+Text longer than a number can be is refused before Decimal sees it, and results outside the
+ranges of :mod:`relocation_desk.domain.limits` are refused, not clipped.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..i18n import _
+from .limits import LimitError, check_area, check_number_text, check_quantity
 
 _AREA_SUFFIXES = ("平方米", "平方", "平米", "㎡", "m²", "m2", "M2")
 
@@ -22,6 +25,10 @@ class QuantityError(ValueError):
 
 
 def _to_decimal(text: str, suffixes: tuple[str, ...]) -> Decimal:
+    try:
+        check_number_text(text, _("数字"))
+    except LimitError as exc:
+        raise QuantityError(exc.reason) from None
     cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
     for suffix in suffixes:
         if cleaned.endswith(suffix):
@@ -31,17 +38,24 @@ def _to_decimal(text: str, suffixes: tuple[str, ...]) -> Decimal:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise QuantityError(_("“{text}”不是数字；请输入如 120.5 这样的数字", text=text)) from None
-    if not value.is_finite():
+    if not value.is_finite() or value.adjusted() > 15:
+        # Exponent notation reaches any size in a few characters ("1e309").
+        if value.is_finite():
+            raise QuantityError(_("“{text}”太大，不是有效的数量；请核对", text=text.strip()))
         raise QuantityError(_("“{text}”不是数字；请输入如 120.5 这样的数字", text=text))
     return value
 
 
 def parse_area(text: str) -> int:
-    """``"120.5㎡"`` → 12050 (dm²). Negative areas are refused."""
+    """``"120.5㎡"`` → 12050 (dm²). Negative areas and areas over 100,000 ㎡ are refused."""
     value = _to_decimal(text, _AREA_SUFFIXES)
     if value < 0:
         raise QuantityError(_("面积不能为负数：{text}", text=text))
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    dm2 = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        return check_area(dm2, text)
+    except LimitError as exc:
+        raise QuantityError(exc.reason) from None
 
 
 def area_decimal(dm2: int) -> Decimal:
@@ -56,9 +70,13 @@ def format_area(dm2: int) -> str:
 
 
 def parse_quantity(text: str) -> int:
-    """``"12.5"`` → 12500 (thousandths of the unit)."""
+    """``"12.5"`` → 12500 (thousandths of the unit); at most 1,000,000 units either way."""
     value = _to_decimal(text, ())
-    return int((value * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    milli = int((value * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        return check_quantity(milli, text)
+    except LimitError as exc:
+        raise QuantityError(exc.reason) from None
 
 
 def quantity_decimal(milli: int) -> Decimal:
