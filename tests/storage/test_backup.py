@@ -19,12 +19,12 @@ from relocation_desk.storage.backup import (
     last_backup_time,
     list_backups,
     make_backup,
-    restore_database,
 )
 from relocation_desk.storage.db import Database, open_database
 from relocation_desk.storage.engine import APPLICATION_ID, create_engine_for
 from relocation_desk.storage.errors import BackupInvalid, DiskFull, ReadOnly, StorageError
 from relocation_desk.storage.models import AuditLog, Project
+from relocation_desk.storage.restore import restore_backup
 
 from .factories import make_project
 
@@ -100,7 +100,8 @@ def test_restore_replaces_the_database(sqlite_db: Database) -> None:
         s.commit()
     sqlite_db.close()
 
-    safety = restore_database(copy, path)
+    report = restore_backup(copy, path)
+    safety = report.safety_copy
     assert safety is not None and count_projects(safety) == 2  # what was replaced, kept
     with open_database(path) as db, db.session() as s:
         assert s.scalars(select(Project.code)).all() == ["OLD"]
@@ -133,7 +134,7 @@ def test_restore_refuses_bad_backups(sqlite_db: Database, tmp_path: Path) -> Non
         (tmp_path / "missing.sqlite", "无法读取文件"),
     ]:
         with pytest.raises(BackupInvalid, match=reason):
-            restore_database(bad, path)
+            restore_backup(bad, path)
     assert path.read_bytes() == before
 
 
@@ -208,6 +209,6 @@ def test_restore_over_a_damaged_database(sqlite_db: Database) -> None:
     copy = backup_database(sqlite_db)
     sqlite_db.close()
     path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50_000)  # a ruined file
-    assert restore_database(copy, path) is None  # nothing worth keeping to back up
+    assert restore_backup(copy, path).safety_copy is None  # nothing worth keeping
     with open_database(path) as db, db.session() as s:
         assert s.scalar(select(func.count()).select_from(Project)) == 0

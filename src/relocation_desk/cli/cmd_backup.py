@@ -16,7 +16,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--db", required=True, type=Path, help=_("数据库文件"))
     p.add_argument(
-        "--out", type=Path, default=None, help=_("备份文件（默认放在数据库旁的 backups 文件夹）")
+        "--out",
+        type=Path,
+        default=None,
+        help=_("备份文件或文件夹（如U盘；默认放在数据库旁的 backups 文件夹）"),
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=_("--out 指向的文件不是本项目的备份时也覆盖它"),
     )
     p.set_defaults(func=run)
 
@@ -27,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     db = open_database(args.db, migrate=False)
     try:
-        dest = backup_database(db, args.out)
+        dest = backup_database(db, args.out, force=args.force)
     finally:
         db.close()
     print(_("已备份到：{path}", path=dest))

@@ -20,7 +20,13 @@ from sqlalchemy import Engine
 
 from ..i18n import _
 from .engine import APPLICATION_ID, SQLITE_HEADER
-from .errors import BackupInvalid, StorageError, translate_dbapi_error
+from .errors import (
+    BackupInvalid,
+    BackupTargetExists,
+    StorageError,
+    file_write_error,
+    translate_dbapi_error,
+)
 
 
 class Database(Protocol):
@@ -42,16 +48,87 @@ def backup_dir(database_path: Path) -> Path:
     return database_path.parent / BACKUP_DIR_NAME
 
 
-def backup_database(db: Database, dest: Path | None = None, *, keep: int | None = None) -> Path:
+def backup_database(
+    db: Database, dest: Path | None = None, *, keep: int | None = None, force: bool = False
+) -> Path:
     """Copy the committed state of ``db`` to ``dest`` (default: a new file in ``backups/``).
 
-    ``keep`` prunes the default folder to that many plain (unlabelled) backups.
+    ``dest`` may be a folder (a USB stick): the backup gets a new name in it. An existing
+    file is only replaced when it is a backup of the same project, or with ``force``; the
+    database itself never. ``keep`` prunes the default folder to that many plain backups.
     """
     if db.path is None:
         raise StorageError(
             _("服务器上的数据库（PostgreSQL）请由管理员用 pg_dump 备份，本程序不直接备份")
         )
+    if dest is not None:
+        dest = _backup_destination(db, dest, force=force)
     return make_backup(db.engine, db.path, dest=dest, keep=keep)
+
+
+def _backup_destination(db: Database, dest: Path, *, force: bool) -> Path:
+    assert db.path is not None
+    dest = dest.expanduser().absolute()
+    if dest.is_dir():
+        return _unique_name(dest / f"{db.path.stem}-{datetime.now(UTC).strftime(_STAMP)}", "")
+    if dest.exists() or dest.is_symlink():
+        if _same_file(dest, db.path):
+            raise BackupTargetExists(
+                _("备份文件不能是数据库文件本身：{path}。请另选一个文件名或文件夹", path=dest),
+                path=dest,
+            )
+        if not dest.is_file():
+            raise BackupTargetExists(
+                _("{path} 不是普通文件，不能写入备份。请另选一个文件名或文件夹", path=dest),
+                path=dest,
+            )
+        if not force and dest.stat().st_size > 0:
+            theirs = project_ids_in(dest)
+            if not theirs & _project_ids_of(db):
+                raise BackupTargetExists(
+                    _(
+                        "文件 {path} 已存在，且不是本项目的备份，为免覆盖其他数据未作备份。"
+                        "请另选一个文件名或文件夹；确要覆盖时请加 --force",
+                        path=dest,
+                    ),
+                    path=dest,
+                )
+    return dest
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _project_ids_of(db: Database) -> frozenset[str]:
+    raw = db.engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return frozenset(str(r[0]) for r in driver.execute("SELECT id FROM project"))
+    finally:
+        raw.close()
+
+
+def project_ids_in(path: Path) -> frozenset[str]:
+    """The project ids in a file if it is one of our databases (else an empty set);
+    the file is only read."""
+    try:
+        with path.open("rb") as f:
+            if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                return frozenset()
+        conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True, timeout=1.0)
+        try:
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                return frozenset()
+            return frozenset(str(r[0]) for r in conn.execute("SELECT id FROM project"))
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return frozenset()
 
 
 def make_backup(
@@ -64,9 +141,14 @@ def make_backup(
 ) -> Path:
     if dest is None:
         dest = _new_backup_name(database_path, label)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")
-    partial.unlink(missing_ok=True)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        # Made here, not by SQLite, so a folder that cannot take it gives the system's reason.
+        partial.open("xb").close()
+    except OSError as exc:
+        raise file_write_error(exc, dest) from exc
     try:
         raw = engine.raw_connection()
         try:
@@ -77,14 +159,23 @@ def make_backup(
             raw.close()
         os.replace(partial, dest)
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
+        _remove_partial(partial)
         _reraise(exc, dest)
+    except OSError as exc:
+        _remove_partial(partial)
+        raise file_write_error(exc, dest) from exc
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _remove_partial(partial)
         raise
     if keep is not None and dest.parent == backup_dir(database_path):
         prune_backups(database_path, label, keep)
     return dest
+
+
+def _remove_partial(partial: Path) -> None:
+    """Remove an unfinished copy, with the journal SQLite may have left beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
 
 
 def _copy(source: sqlite3.Connection, dest: Path) -> None:
@@ -98,15 +189,26 @@ def _copy(source: sqlite3.Connection, dest: Path) -> None:
 
 
 def _new_backup_name(database_path: Path, label: str) -> Path:
-    folder = backup_dir(database_path)
     stamp = datetime.now(UTC).strftime(_STAMP)
+    return _unique_name(backup_dir(database_path) / f"{database_path.stem}-{stamp}", label)
+
+
+def _unique_name(base: Path, label: str) -> Path:
     suffix = f"-{label}" if label else ""
-    dest = folder / f"{database_path.stem}-{stamp}{suffix}.sqlite"
+    dest = base.with_name(f"{base.name}{suffix}.sqlite")
     n = 1
     while dest.exists():  # two backups within a second
         n += 1
-        dest = folder / f"{database_path.stem}-{stamp}{suffix}.{n}.sqlite"
+        dest = base.with_name(f"{base.name}{suffix}.{n}.sqlite")
     return dest
+
+
+def backup_time(backup: Path) -> datetime:
+    """When a backup was made: from its name when it is ours, else the file's time (UTC)."""
+    m = re.search(r"-(\d{8}T\d{6}Z)(?:-[^.]+)?(?:\.\d+)?\.sqlite$", backup.name)
+    if m:
+        return datetime.strptime(m[1], _STAMP).replace(tzinfo=UTC)
+    return datetime.fromtimestamp(backup.stat().st_mtime, UTC)
 
 
 def _backups(database_path: Path) -> list[tuple[datetime, str, Path]]:
@@ -184,32 +286,6 @@ def verify_backup(backup: Path) -> None:
         raise invalid(_("文件已损坏"))
     if app_id != APPLICATION_ID or not has_version:
         raise invalid(_("不是本程序的项目数据库"))
-
-
-def restore_database(backup: Path, target: Path) -> Path | None:
-    """Replace the database at ``target`` with the verified ``backup``.
-
-    Close every ``Database`` open on ``target`` first. The current ``target`` is itself
-    backed up first (label ``before-restore``); that backup's path is returned.
-    """
-    verify_backup(backup)
-    safety = None
-    if target.exists() and target.stat().st_size > 0:
-        safety = _new_backup_name(target, "before-restore")
-        safety.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            src = sqlite3.connect(target.absolute().as_uri() + "?mode=ro", uri=True)
-            try:
-                _copy(src, safety)
-            finally:
-                src.close()
-        except sqlite3.DatabaseError as exc:
-            safety.unlink(missing_ok=True)
-            if translate_dbapi_error(exc) is not None:  # locked, disk full: stop here
-                _reraise(exc, target)
-            safety = None  # the database being replaced is damaged (why one restores)
-    restore_file(backup, target)
-    return safety
 
 
 def restore_file(backup: Path, target: Path) -> None:

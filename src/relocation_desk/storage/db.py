@@ -37,6 +37,7 @@ from .errors import (
     NotADatabase,
     ServerUnavailable,
     StorageError,
+    file_write_error,
     read_only_error,
     translate_dbapi_error,
 )
@@ -137,8 +138,11 @@ def _open_sqlite(url: URL, *, create: bool, migrate: bool, busy_timeout: float) 
         found = _Found(empty=True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Made here, not by SQLite: a folder that takes no files (read-only, a system
+            # folder) is then reported with its path, not as a failed migration.
+            path.open("xb").close()
         except OSError as exc:
-            raise read_only_error(path) from exc
+            raise file_write_error(exc, path) from exc
     _refuse_unknown_revision(found, path)
 
     engine = create_engine_for(url, busy_timeout=busy_timeout)

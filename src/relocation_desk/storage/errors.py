@@ -13,6 +13,7 @@ surfaces as ``DiskFull`` or ``DatabaseLocked`` from any session, not as a raw
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from pathlib import Path
 
@@ -79,7 +80,19 @@ class ServerUnavailable(StorageError):
 
 
 class BackupInvalid(StorageError):
-    """A file offered for restore is damaged or not a Relocation Desk database."""
+    """A file offered for restore is damaged, not ours, or from a newer program."""
+
+
+class BackupTargetExists(StorageError):
+    """A backup would replace a file that is not a backup of the same project."""
+
+
+class DatabaseInUse(StorageError):
+    """Another program or window has the database open, so it cannot be replaced now."""
+
+
+class WriteFailed(StorageError):
+    """A file could not be written: the medium failed, was removed, or refused the write."""
 
 
 def locked_error(path: Path | None = None) -> DatabaseLocked:
@@ -109,6 +122,36 @@ def read_only_error(path: Path | None = None) -> ReadOnly:
     )
 
 
+def file_write_error(exc: OSError, path: Path) -> StorageError:
+    """Our error for a failed write of a file (a backup, an export) the user can act on."""
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return DiskFull(
+            _(
+                "磁盘空间不足，文件 {path} 未能写完，已删除未写完的部分。"
+                "请清理磁盘空间或换一个位置后重试；已保存的数据不受影响",
+                path=path,
+            ),
+            path=path,
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ReadOnly(
+            _(
+                "无法写入 {path}：没有写入权限或位置是只读的。"
+                "请换一个可写的文件夹（U盘请检查是否有写保护开关）",
+                path=path,
+            ),
+            path=path,
+        )
+    return WriteFailed(
+        _(
+            "无法写入 {path}：{reason}。请检查该位置（文件夹是否存在、U盘是否已拔出）后重试",
+            path=path,
+            reason=exc.strerror or exc,
+        ),
+        path=path,
+    )
+
+
 def translate_dbapi_error(error: BaseException, path: Path | None = None) -> StorageError | None:
     """Our error for a driver error the user can act on, or ``None`` for anything else."""
     if isinstance(error, sqlite3.Error):
@@ -129,6 +172,16 @@ def translate_dbapi_error(error: BaseException, path: Path | None = None) -> Sto
             return disk_full_error(path)
         if primary == sqlite3.SQLITE_READONLY or "readonly database" in text:
             return read_only_error(path)
+        if primary == sqlite3.SQLITE_IOERR:
+            # A write the file system refused (a file-size limit, a removed stick, a failing
+            # disk): SQLite rolled the transaction back.
+            return WriteFailed(
+                _(
+                    "写入磁盘失败（磁盘可能已满、U盘已拔出或磁盘有故障），本次修改未能保存。"
+                    "请检查磁盘后重试；之前已保存的数据不受影响"
+                ),
+                path=path,
+            )
         return None
     sqlstate = getattr(error, "sqlstate", None)  # psycopg
     if sqlstate == "53100":  # disk_full
