@@ -65,6 +65,7 @@ class Role(StrEnum):
     LEADER = "leader"  # 组长
     HQ = "hq"  # 指挥部
     ADMIN = "admin"  # 管理员
+    AUDITOR = "auditor"  # 审计: reads everything masked, changes nothing
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -72,6 +73,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.LEADER: "工作组组长",
     Role.HQ: "指挥部",
     Role.ADMIN: "管理员",
+    Role.AUDITOR: "审计",
 }
 
 
@@ -79,6 +81,7 @@ class NoticeKind(StrEnum):
     SURVEY = "survey"  # 调查结果公示
     COMPENSATION = "compensation"  # 补偿结果公示
     SIGNED = "signed"  # 签约公示
+    RESETTLEMENT = "resettlement"  # 选房结果公示 (产权调换: the flats each household chose)
 
 
 class MilestoneKind(StrEnum):

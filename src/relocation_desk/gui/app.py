@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from ..i18n import _, language
 from ..paths import DEMO_HOUSEHOLDS, demo_database
-from ..storage.db import Database, open_database
+from ..storage.db import open_database
 from ..storage.errors import StorageError
 from . import dialogs
+from .auth.flow import sign_in
 from .crash import install_excepthook, setup_logging
 from .main_window import MainWindow
-
-if TYPE_CHECKING:
-    from ..services.households.service import OperatorRef
 
 _translators: list[QTranslator] = []
 
@@ -92,22 +88,6 @@ def ensure_demo(path: Path, households: int = DEMO_HOUSEHOLDS) -> None:
         raise error
 
 
-def choose_operator(db: Database, store: QSettings, db_path: Path) -> OperatorRef | None:
-    """The operator remembered for this database, or the one the user picks now."""
-    from ..services.households.service import operators
-
-    known = operators(db)
-    key = "operator/" + hashlib.sha256(str(db_path.resolve()).encode()).hexdigest()[:16]
-    login = store.value(key, "")
-    for o in known:
-        if o.login == login:
-            return o
-    chosen = dialogs.ask_operator(None, known)
-    if chosen is not None:
-        store.setValue(key, chosen.login)
-    return chosen
-
-
 def run_gui(db_path: Path | None = None, demo: bool = False, smoke: bool = False) -> int:
     started = time.perf_counter()
     setup_logging()
@@ -127,7 +107,12 @@ def run_gui(db_path: Path | None = None, demo: bool = False, smoke: bool = False
     assert db_path is not None
     try:
         db = open_database(db_path)
-        operator = None if smoke else choose_operator(db, store, db_path)
+        operator = None
+        if not smoke:
+            operator = sign_in(None, db)
+            if operator is None:  # the sign-in was cancelled: nobody works, nothing opens
+                db.close()
+                return 0
         window = MainWindow(db, operator)
     except StorageError as exc:
         dialogs.show_error(None, _("无法打开数据库"), exc.message)

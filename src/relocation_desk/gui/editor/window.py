@@ -31,6 +31,7 @@ from ...i18n import _
 from ...services.households.service import FileProblem
 from ...storage.errors import StorageError
 from .. import dialogs
+from ..access import Action, best_case_team, gate, why_not
 from .basic import BasicPage
 from .drafts import DraftKeeper
 from .files import HistoryPage, PhotosPage
@@ -70,6 +71,7 @@ class HouseholdEditor(SavingMixin, QDialog):
         super().__init__(parent)
         self.service = service
         self.choices = service.choices()  # read once per service
+        self.read_only = False  # set by _apply_permissions
         if household_id is not None:
             form = service.load(household_id)
         else:
@@ -86,6 +88,7 @@ class HouseholdEditor(SavingMixin, QDialog):
         self._printable = fonts.covered_codepoints()
         self._build()
         self.fill_widgets(form)
+        self._apply_permissions()
         from ..features import install_editor_features
 
         install_editor_features(self)
@@ -245,7 +248,8 @@ class HouseholdEditor(SavingMixin, QDialog):
     def _validate_now(self) -> None:
         self._validate_timer.stop()
         form = self.form = self.form_from_widgets()
-        live = validate(form, printable=self._printable)
+        # A read-only household shows masked ID numbers: no point checking them.
+        live = [] if self.read_only else validate(form, printable=self._printable)
         self._problems = live + [p for p in self._kept.current(form) if p not in live]
         self._show_problems(form)
         self.setWindowModified(form != self._saved_form)
@@ -387,6 +391,25 @@ class HouseholdEditor(SavingMixin, QDialog):
             dialogs.show_error(self, _("有照片没有添加"), "\n".join(failed))
 
     # --- small things -----------------------------------------------------------------------
+    def _apply_permissions(self) -> None:
+        """Grey out saving (and adding photos) when the operator may not change this household:
+        another team's, or any for an auditor. Such a household was loaded with its personal
+        data masked (``HouseholdService.load``); the service refuses the save in any case."""
+        new = self._base.id is None
+        action = Action.REGISTER_HOUSEHOLD if new else Action.EDIT_HOUSEHOLD
+        operator = self.service.operator
+        team = self._base.team_id if self._base.team_id is not None else best_case_team(operator)
+        allowed = True
+        for control in (self.save_button, self.save_close_button, self.photos.add_button):
+            allowed = gate(control, operator, action, team)
+        self.save_action.setEnabled(allowed)
+        self.save_close_action.setEnabled(allowed)
+        self.read_only = not allowed
+        if not allowed:
+            for page in (self.basic, *self.pages.values()):
+                page.setEnabled(False)  # shown, not editable
+            self._say(why_not(operator, action, team) or "", error=True)
+
     def _place_focus(self) -> None:
         if self._base.id is None and self._base.village_id is not None:
             self.tabs.setCurrentIndex(PAGES.index("persons"))

@@ -46,6 +46,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import _
+from ...services.errors import UserError
+from ...storage.errors import StorageError
 from .. import dialogs
 from .printer import POINTS_PER_INCH, PageCache, page_layout, page_ranges, print_pdf, render_page
 
@@ -101,10 +103,16 @@ def show_pdf_preview(
     on_printed: Callable[[int], None] | None = None,
     *,
     on_saved: Callable[[Path], None] | None = None,
+    save: Callable[[Path], None] | None = None,
 ) -> None:
     """Show the preview of ``path`` (modal). ``on_printed(copies)`` runs after each print
-    and ``on_saved(path)`` after each "save as", so the caller can log them."""
-    dialog = PdfPreviewDialog(parent, path, title, on_printed=on_printed, on_saved=on_saved)
+    and ``on_saved(path)`` after each "save as", so the caller can log them. ``save(target)``,
+    when given, writes the chosen file itself instead of a plain copy: for a PDF with full
+    personal data, whose audit row must exist before the file does
+    (``services.personal_exports``)."""
+    dialog = PdfPreviewDialog(
+        parent, path, title, on_printed=on_printed, on_saved=on_saved, save=save
+    )
     try:
         dialog.exec()
     finally:
@@ -345,12 +353,14 @@ class PdfPreviewDialog(QDialog):
         *,
         on_printed: Callable[[int], None] | None = None,
         on_saved: Callable[[Path], None] | None = None,
+        save: Callable[[Path], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.pdf_path = Path(pdf_path)
         self.on_printed = on_printed
         self.on_saved = on_saved
+        self.save = save
         self._doc: pdfium.PdfDocument | None = pdfium.PdfDocument(str(self.pdf_path))
         self.page_count = len(self._doc)
         self.view = PageView(self._doc)
@@ -492,8 +502,13 @@ class PdfPreviewDialog(QDialog):
         if target is None:
             return
         try:
-            if not (target.exists() and target.samefile(self.pdf_path)):
+            if self.save is not None:
+                self.save(target)
+            elif not (target.exists() and target.samefile(self.pdf_path)):
                 shutil.copyfile(self.pdf_path, target)
+        except (UserError, StorageError) as exc:  # refused, or the database is busy: no file
+            dialogs.show_error(self, _("保存失败"), exc.message)
+            return
         except OSError as exc:
             dialogs.show_error(
                 self,

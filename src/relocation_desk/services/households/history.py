@@ -49,6 +49,9 @@ class Names:
     groups: Mapping[uuid.UUID, str]
     teams: Mapping[uuid.UUID, str]
     items: Mapping[str, str]  # rate item code → name
+    # The reader may not see this household's personal data in full (docs/personal-data.md):
+    # the values of PERSONAL_FIELDS are not shown.
+    masked: bool = False
 
     def who(self, operator_id: uuid.UUID | None, login: str = "") -> str:
         if operator_id is not None and operator_id in self.operators:
@@ -178,9 +181,17 @@ def file_kind_labels() -> dict[str, str]:
     return {"photo": _("照片"), "scan": _("扫描件"), "document": _("文件")}
 
 
+# Fields whose values only those who may see the household's personal data in full read.
+PERSONAL_FIELDS = frozenset(
+    {"id_number", "phone", "bank_account", "is_dibao", "is_disabled", "special_note", "birth_date"}
+)
+
+
 def _value_text(field: str, value: Any, names: Names) -> str:
     if value is None or value == "":
         return _("（空）")
+    if names.masked and field in PERSONAL_FIELDS:
+        return _("（不显示）")
     if isinstance(value, bool):
         return _("是") if value else _("否")
     lookups: dict[str, Mapping[Any, str]] = {
@@ -317,6 +328,7 @@ def _notice_entry(row: m.NoticeRow, rnd: m.NoticeRound, names: Names) -> History
         "survey": _("调查结果公示"),
         "compensation": _("补偿结果公示"),
         "signed": _("签约公示"),
+        "resettlement": _("选房结果公示"),
     }
     marks = {"new": _("新增"), "changed": _("有变动"), "removed": _("撤下")}
     details = [
@@ -337,6 +349,14 @@ def _agreement_entry(a: m.Agreement, names: Names) -> HistoryEntry:
     else:
         title = _("{kind}草稿 {number}", kind=kind, number=a.number)
     details = [_("协议金额：{amount} 元", amount=format_fen(a.total_fen))]
+    if a.origin == "ledger":
+        title = _("台账导入的历史协议 {number}", number=a.number)
+        details = [
+            _("台账记载金额：{amount} 元", amount=format_fen(a.recorded_total_fen))
+            if a.recorded_total_fen is not None
+            else _("台账未记载协议金额"),
+            _("来源：{source}（需核实）", source=(a.content or {}).get("source", "")),
+        ]
     if a.signed_on is not None:
         details.insert(0, _("签约日期：{date}", date=_day(a.signed_on)))
     return HistoryEntry(
@@ -352,7 +372,12 @@ def _payment_entry(p: m.Payment, names: Names, reason: str = "") -> HistoryEntry
         title = _("提存补偿款 {amount} 元", amount=amount)
     else:
         title = _("支付补偿款 {amount} 元", amount=amount)
-    methods = {"transfer": _("转账"), "cash": _("现金"), "cheque": _("支票")}
+    methods = {
+        "transfer": _("转账"),
+        "cash": _("现金"),
+        "cheque": _("支票"),
+        "ledger": _("台账记载"),
+    }
     details = [
         _("支付日期：{date}", date=_day(p.paid_on)),
         _("收款人：{payee}", payee=p.payee),

@@ -16,17 +16,16 @@ from datetime import UTC, datetime
 from sqlalchemy import Uuid, bindparam, select, text
 
 from ...domain.idnumber import mask
-from ...domain.status import STATUS_LABELS, HouseholdStatus, Role
+from ...domain.permissions import Action
+from ...domain.status import STATUS_LABELS, HouseholdStatus
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
+from ..access import Actor, may
 from .choices import Choice
-from .register_index import QuickFilter, RegisterIndex, key_of
+from .register_index import QuickFilter, RegisterIndex, key_of, public_id_number
 
 __all__ = ["HouseholdRow", "ProjectHeader", "QuickFilter", "Register", "key_of"]
-
-# Who sees full ID numbers in the register; team members see them masked (DOMAIN rule 9).
-FULL_ID_ROLES = frozenset({Role.LEADER.value, Role.HQ.value, Role.ADMIN.value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +63,18 @@ class ProjectHeader:
 
 
 class Register:
-    """Read access to one project's household register."""
+    """Read access to one project's household register, as ``viewer`` may see it.
 
-    def __init__(self, db: Database) -> None:
+    ``viewer`` (the signed-in operator) sees full ID numbers, and finds households by ID
+    number or phone, only for the teams whose personal data they may view
+    (``Action.VIEW_PERSONAL_DATA``, docs/personal-data.md); other households come masked and
+    are found by code and name only. ``viewer`` None: no restriction (the whole register, for
+    HQ tools and tests); the GUI always passes its operator.
+    """
+
+    def __init__(
+        self, db: Database, viewer: Actor | None = None, *, restricted: bool = False
+    ) -> None:
         self._db = db
         with db.session() as s:
             p = s.execute(select(m.Project.id, m.Project.name, m.Project.code).limit(1)).first()
@@ -108,7 +116,12 @@ class Register:
         self._names.update({g.id: g.name for gs in self.groups.values() for g in gs})
         self._names.update({o.id: o.name for o in self.operators})
         self._names_by_key = {k.hex: v for k, v in self._names.items()}
-        self.index = RegisterIndex(db, self.project.id, self._names_by_key)
+        self._full_teams = _full_teams(viewer, self.teams) if viewer or restricted else None
+        self.index = RegisterIndex(db, self.project.id, self._names_by_key, self._full_teams)
+
+    def shows_in_full(self, team_id: uuid.UUID | None) -> bool:
+        """Does the viewer see this team's households' personal data in full?"""
+        return self._full_teams is None or key_of(team_id) in self._full_teams
 
     def select(
         self,
@@ -139,12 +152,13 @@ class Register:
             return []
         sql = text(
             "SELECT id, code, head_name, head_id_number, village_id, group_id, member_count, "
-            "legal_area_dm2, unlicensed_area_dm2, total_fen, status, responsible_id, updated_at "
-            "FROM household WHERE id IN :ids"
+            "legal_area_dm2, unlicensed_area_dm2, total_fen, status, responsible_id, updated_at, "
+            "team_id FROM household WHERE id IN :ids"
         ).bindparams(bindparam("ids", type_=Uuid(), expanding=True))
         with self._db.engine.connect() as conn:
             found = {key_of(r[0]): r for r in conn.execute(sql, {"ids": ids})}
         names = self._names_by_key
+        full = self._full_teams
         out: list[HouseholdRow] = []
         for k, hid in zip(keys, ids, strict=True):
             r = found.get(k)
@@ -155,7 +169,9 @@ class Register:
                     id=hid,
                     code=r[1],
                     head_name=r[2],
-                    head_id_number=r[3],
+                    head_id_number=(
+                        r[3] if full is None or key_of(r[13]) in full else public_id_number(r[3])
+                    ),
                     village=names.get(key_of(r[4]), ""),
                     group=names.get(key_of(r[5]), ""),
                     member_count=r[6],
@@ -168,6 +184,11 @@ class Register:
                 )
             )
         return out
+
+
+def _full_teams(viewer: Actor | None, teams: dict[uuid.UUID, str]) -> frozenset[str]:
+    """Keys of the teams whose personal data ``viewer`` may see in full."""
+    return frozenset(key_of(tid) for tid in teams if may(viewer, Action.VIEW_PERSONAL_DATA, tid))
 
 
 def _aware(value: datetime | str) -> datetime:

@@ -9,6 +9,7 @@ a later filter only has to keep the sorted order's members (linear, no re-sort).
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from collections.abc import Iterable
@@ -72,6 +73,23 @@ def _same(value: str) -> str:
     return value
 
 
+# A field after the first that holds a digit: an ID number or a phone (names have none).
+_WITH_DIGITS = re.compile(f"{SEP}[^{SEP}]*[0-9][^{SEP}]*")
+
+
+def public_search_text(text: str) -> str:
+    """The search text of a household whose personal data the viewer may not see in full:
+    the code and the names only. ID numbers and phones (the fields with digits after the
+    code) are left out, so typing one finds nothing (docs/personal-data.md)."""
+    return _WITH_DIGITS.sub("", text)  # the first field (the code) has no SEP before it
+
+
+def public_id_number(value: str | None) -> str:
+    """A stored ID number as someone who may not see it in full sees it (sorting included)."""
+    n = value or ""
+    return f"{n[:6]}{'*' * 8}{n[-4:]}" if len(n) == 18 else "*" * len(n)
+
+
 def key_of(value: uuid.UUID | str | None) -> str:
     """The index's key for an id: 32 hex digits, whatever the driver returned."""
     if value is None:
@@ -89,10 +107,19 @@ class RegisterIndex:
     filter or sort waits for them if it comes earlier.
     """
 
-    def __init__(self, db: Database, project_id: uuid.UUID, names: dict[str, str]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        project_id: uuid.UUID,
+        names: dict[str, str],
+        full_teams: frozenset[str] | None = None,
+    ) -> None:
         self._db = db
         self._project_id = project_id
         self._names = names  # village, group and operator names by key, for sorting
+        # Keys of the teams whose households' ID numbers and phones the viewer may search
+        # and sort by (None: every team); the others are indexed by code and names only.
+        self._full_teams = full_teams
         self._lock = threading.Lock()
         self._cols: dict[str, list[Any]] = {}
         self._pos: dict[str, int] = {}
@@ -127,7 +154,7 @@ class RegisterIndex:
     _COLUMNS = (
         "id, code, search_text, head_id_number, village_id, group_id, member_count, "
         "legal_area_dm2, unlicensed_area_dm2, total_fen, status, responsible_id, updated_at, "
-        "has_cadre"
+        "has_cadre, team_id"
     )
 
     def _rows(self, where: str = "", ids: list[uuid.UUID] | None = None) -> list[Any]:
@@ -146,10 +173,22 @@ class RegisterIndex:
             rows = self._rows()
             # SQLite hands back our stored hex text as is; other drivers give UUID objects.
             k = key_of if rows and not isinstance(rows[0][0], str) else _same
+            full = self._full_teams
+            if full is None:
+                texts, numbers = [r[2] for r in rows], [r[3] for r in rows]
+            else:
+                seen = [k(r[14]) in full for r in rows]
+                texts = [
+                    r[2] if ok else public_search_text(r[2])
+                    for r, ok in zip(rows, seen, strict=True)
+                ]
+                numbers = [
+                    r[3] if ok else public_id_number(r[3]) for r, ok in zip(rows, seen, strict=True)
+                ]
             cols = {
                 "code": [r[1] for r in rows],
-                "text": [r[2] for r in rows],
-                "id_number": [r[3] for r in rows],
+                "text": texts,
+                "id_number": numbers,
                 "village": [k(r[4]) for r in rows],
                 "group": [k(r[5]) for r in rows],
                 "members": [r[6] for r in rows],
@@ -219,11 +258,14 @@ class RegisterIndex:
                 self._pos[key] = i
                 for column in self._cols.values():
                     column.append(None)
-            values = (r[1], r[2], r[3], key_of(r[4]), key_of(r[5]), *r[6:11], key_of(r[11]))
+            text, number = r[2], r[3]
+            if self._full_teams is not None and key_of(r[14]) not in self._full_teams:
+                text, number = public_search_text(text), public_id_number(number)
+            values = (r[1], text, number, key_of(r[4]), key_of(r[5]), *r[6:11], key_of(r[11]))
             for name, value in zip(base_names, (*values, r[12], bool(r[13])), strict=True):
                 self._cols[name][i] = value
             if "ascii" in self._cols:
-                self._cols["ascii"][i], self._cols["names"][i] = split_search_text(r[2])
+                self._cols["ascii"][i], self._cols["names"][i] = split_search_text(text)
         # Any order may have changed; rows appended out of code order need re-sorting too.
         with self._lock:
             self._generation += 1

@@ -14,7 +14,7 @@ overwriting their work. Every save moves the version, even if only a member chan
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -31,10 +31,12 @@ from ...domain.household_form import (
     Severity,
     validate_form,
 )
+from ...domain.idnumber import mask
 from ...fonts import covered_codepoints
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
+from ..access import Action, household_team, may, require
 from ..errors import UserError
 from ..stored_files import record_file
 from .choices import Choice, EditorChoices, ItemChoice, next_code, read_choices
@@ -174,9 +176,20 @@ class HouseholdService:
         )
 
     def load(self, household_id: uuid.UUID) -> HouseholdForm:
-        """The stored household as a form; ``LookupError`` if it no longer exists."""
+        """The stored household as a form; ``LookupError`` if it no longer exists.
+
+        For a household whose personal data the operator may not see in full (another team's,
+        or any for an auditor: docs/personal-data.md), ID numbers and bank account are masked,
+        phones and the 低保/残疾 flags left out; such an operator cannot save it either."""
         with self._db.session() as s:
-            return read_form(s, household_id)
+            form = read_form(s, household_id)
+        if not self.may(Action.VIEW_PERSONAL_DATA, form.team_id):
+            form = masked_form(form)
+        return form
+
+    def may(self, action: Action, team_id: uuid.UUID | None) -> bool:
+        """May this service's operator do ``action`` on a household of ``team_id``?"""
+        return may(self._operator, action, team_id)
 
     def check(self, form: HouseholdForm) -> list[Problem]:
         """Every problem of the form, including those only the database can see."""
@@ -189,17 +202,22 @@ class HouseholdService:
         items = {i.code: i.name for i in (*choices.decorations, *choices.attachment_items)}
         with self._db.session() as s:
             names = names_from(s, self._project(s), items)
+            if not self.may(Action.VIEW_PERSONAL_DATA, household_team(s, household_id)):
+                names = replace(names, masked=True)  # ID numbers, phones … not shown
             return household_history(s, household_id, names)
 
     def files(self, household_id: uuid.UUID) -> list[FileRow]:
+        """The household's photos, scans and documents. Scans and documents (ID cards, bank
+        cards, certificates) only for those who may see its personal data in full."""
         folder = files_folder(self._db)
         with self._db.session() as s:
+            full = self.may(Action.VIEW_PERSONAL_DATA, household_team(s, household_id))
             rows = s.scalars(
                 select(m.StoredFile)
                 .where(m.StoredFile.household_id == household_id)
                 .order_by(m.StoredFile.added_at, m.StoredFile.original_name)
             )
-            return [_file_row(r, folder) for r in rows]
+            return [_file_row(r, folder) for r in rows if full or r.kind == "photo"]
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -214,6 +232,7 @@ class HouseholdService:
         op = self._operator
         try:
             with self._db.session(immediate=True) as s, s.begin():
+                self._require_save(s, form)
                 problems = self._problems(s, form, today)
                 _raise_if_blocking(problems, confirmed=confirmed)
                 hh = None
@@ -277,6 +296,7 @@ class HouseholdService:
         with self._db.session() as s:
             if s.get(m.Household, household_id) is None:
                 raise LookupError(f"household {household_id} does not exist")
+            require(self._operator, Action.EDIT_HOUSEHOLD, household_team(s, household_id))
         folder = files_folder(self._db)
         # Copied outside the transaction: a 50 MB copy must not hold the write lock.
         sha, size, _path = store_copy(folder, source)
@@ -289,6 +309,17 @@ class HouseholdService:
             return _file_row(row, folder)
 
     # --- helpers -----------------------------------------------------------------------------
+
+    def _require_save(self, s: Session, form: HouseholdForm) -> None:
+        """The permission check of saving: a new household for the form's team; an existing
+        one for the team it is stored under and the team it is moved to."""
+        if form.id is None:
+            require(self._operator, Action.REGISTER_HOUSEHOLD, form.team_id)
+            return
+        stored = s.scalar(select(m.Household.team_id).where(m.Household.id == form.id))
+        if stored is not None:  # a deleted household is refused below as a concurrent edit
+            require(self._operator, Action.EDIT_HOUSEHOLD, stored)
+        require(self._operator, Action.EDIT_HOUSEHOLD, form.team_id)
 
     def _project(self, s: Session) -> uuid.UUID:
         if self._project_id is None:
@@ -310,6 +341,24 @@ class HouseholdService:
 
 
 # --- module helpers ----------------------------------------------------------------------------
+
+
+def masked_form(form: HouseholdForm) -> HouseholdForm:
+    """``form`` as someone who may not see its personal data in full sees it."""
+    out = form.copy()
+    for p in out.persons:
+        p.id_number = mask(p.id_number)
+        p.phone = ""
+        p.is_dibao = p.is_disabled = False
+        p.special_note = ""
+    out.bank_account = mask_account(out.bank_account)
+    return out
+
+
+def mask_account(account: str) -> str:
+    """A bank account number with all but its last 4 characters hidden."""
+    digits = "".join(account.split())
+    return "*" * max(len(digits) - 4, 0) + digits[-4:] if len(digits) > 4 else "*" * len(digits)
 
 
 def _blocking(problems: list[Problem], *, confirmed: bool) -> list[Problem]:
