@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from .test_cli import assert_one_line_error, cli
+from .test_cli import assert_one_line_error, cli, login_of
 
 VILLAGE = "曹岗村"
 CODE = re.compile(r"验证码：([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})")
@@ -15,7 +15,8 @@ CODE = re.compile(r"验证码：([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})")
 
 def _post(db: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
     return cli("notice", "--db", str(db), "--village", VILLAGE, "--kind", "compensation",
-               "--from", "2026-11-24", "--out", str(out), *extra)  # fmt: skip
+               "--from", "2026-11-24", "--out", str(out), "--operator", login_of(db, "hq"),
+               *extra)  # fmt: skip
 
 
 def test_notice_post_verify_and_detect_a_change(demo_db_path: Path, tmp_path: Path) -> None:
@@ -64,7 +65,7 @@ def test_notice_post_verify_and_detect_a_change(demo_db_path: Path, tmp_path: Pa
         )
         conn.execute("UPDATE household SET legal_area_dm2 = ? WHERE id = ?", (area + 1234, hid))
     v = cli("verify-notice", "--db", str(db), "--code", code)
-    assert v.returncode == 0, v.stderr
+    assert v.returncode == 1, v.stderr  # intact, but current figures differ from the posted
     assert "一致：" not in v.stdout
     listed = [ln for ln in v.stdout.splitlines() if ln.startswith("  ")]
     assert any(ln.split()[0] == hcode and "legal_area_dm2" in ln for ln in listed), v.stdout
@@ -75,14 +76,22 @@ def test_notice_post_verify_and_detect_a_change(demo_db_path: Path, tmp_path: Pa
 def test_notice_errors(demo_db_path: Path, tmp_path: Path) -> None:
     db = tmp_path / "d.sqlite"
     shutil.copyfile(demo_db_path, db)
+    # An unknown code is told apart from a changed figure: exit status 2, one line on stderr.
     bad = cli("verify-notice", "--db", str(db), "--code", "ABCD-EFGH-JKMN-PQRS")
-    assert_one_line_error(bad, "ABCD-EFGH-JKMN-PQRS", "不存在")
-    assert bad.stdout == ""
+    assert_unknown_code(bad, "ABCD-EFGH-JKMN-PQRS", "不存在")
     garbage = cli("verify-notice", "--db", str(db), "--code", "不是验证码")
-    assert_one_line_error(garbage, "不是验证码", "16 位")
-    assert garbage.stdout == ""
+    assert_unknown_code(garbage, "不是验证码", "16 位")
     out = tmp_path / "x.pdf"
     nowhere = cli("notice", "--db", str(db), "--village", "不存在村", "--kind", "compensation",
-                  "--out", str(out))  # fmt: skip
+                  "--out", str(out), "--operator", login_of(db, "hq"))  # fmt: skip
     assert_one_line_error(nowhere, "不存在村")
     assert not out.exists()
+
+
+def assert_unknown_code(r, *needles: str) -> None:  # type: ignore[no-untyped-def]
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr and r.stdout == "", (r.stdout, r.stderr)
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, r.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]

@@ -8,6 +8,7 @@ canvas with the embedded fonts (``invariant=1``: a frozen report prints the same
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from reportlab.graphics import renderPDF
@@ -22,6 +23,7 @@ from ..services.progress.daily_report import DailyReportData
 from ..services.progress.facts import LOCAL_TZ
 from ..services.progress.service import Figures
 from .daily_columns import Column, columns, wan
+from .output_file import write_document
 from .pdf_fonts import (
     MAIN,
     draw_centred_string,
@@ -47,8 +49,9 @@ _SERIES = (
 
 def write_daily_pdf(path: str | Path, data: DailyReportData) -> None:
     register_fonts()
+    buffer = io.BytesIO()
     c = rl_canvas.Canvas(
-        str(path),
+        buffer,
         pagesize=(PAGE_W, PAGE_H),
         invariant=1,
         pageCompression=1,
@@ -71,10 +74,13 @@ def write_daily_pdf(path: str | Path, data: DailyReportData) -> None:
     )
     if data.content_hash:
         note += _("校验值 {code}", code=data.content_hash[:16])
+    if data.chain_seq:
+        note += _(" 审计链第 {seq} 条 {hash}", seq=data.chain_seq, hash=data.chain_hash[:16])
     c.setFillColor(colors.Color(0.3, 0.3, 0.3))
     draw_string(c, MARGIN, MARGIN - 2, note, 7)
     c.showPage()
     c.save()
+    write_document(path, buffer.getvalue())
 
 
 def _subtitle(data: DailyReportData) -> str:

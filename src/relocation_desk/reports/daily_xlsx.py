@@ -24,6 +24,7 @@ from ..i18n import _
 from ..services.progress.daily_report import DailyReportData, ReportRow
 from ..services.progress.service import Figures
 from .daily_columns import Column, columns, value
+from .output_file import workbook_bytes, write_document
 
 __all__ = ["write_daily_xlsx"]
 
@@ -69,7 +70,7 @@ def write_daily_xlsx(path: str | Path, data: DailyReportData) -> None:
     wb.properties.created = data.cutoff.astimezone(UTC).replace(tzinfo=None)
     wb.properties.title = _title(data)
     wb.properties.creator = "relocation-desk"
-    wb.save(str(path))
+    write_document(path, workbook_bytes(wb))
 
 
 def _title(data: DailyReportData) -> str:
@@ -198,6 +199,13 @@ def _summary_sheet(ws: Worksheet, data: DailyReportData) -> None:
     ]
     if data.frozen_at is not None and data.content_hash:
         notes.append(_("校验值：{hash}", hash=data.content_hash))
+    if data.chain_seq:
+        notes.append(
+            _(
+                "审计链头（指挥部留存，用于日后核对历史未被改写）：第 {seq} 条，哈希 {hash}",
+                seq=data.chain_seq, hash=data.chain_hash,
+            )
+        )  # fmt: skip
     for note in notes:
         ws.cell(row, 1, note).alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)

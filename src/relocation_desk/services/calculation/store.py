@@ -31,6 +31,7 @@ from ...domain.scheme import Scheme
 from ...domain.status import HouseholdStatus
 from ...i18n import _
 from ...storage import models as m
+from ..audit import chain_rows
 from ..households.service import OperatorRef
 from .inputs import HouseholdFacts, version_label
 
@@ -137,7 +138,7 @@ _LINE_COLUMNS = (
 )  # fmt: skip
 _AUDIT_COLUMNS = (
     "id", "at", "operator_id", "operator_login", "action", "entity", "entity_id",
-    "household_id", "before", "after", "note",
+    "household_id", "before", "after", "note", "seal", "seq", "prev_hash", "row_hash",
 )  # fmt: skip
 
 
@@ -186,6 +187,10 @@ def store(
             {"version_no": version_no, "total_fen": total, "scheme": version_label(o.scheme)},
             f.code,
         ))  # fmt: skip
+    # The audit rows take their places in the chain (services.audit) before they are written.
+    chained = [dict(zip(_AUDIT_COLUMNS[:11], row, strict=True)) for row in audits]
+    chain_rows(conn, chained)
+    audits = [tuple(r[c] for c in _AUDIT_COLUMNS) for r in chained]
     if supersede:
         _executemany(conn, "supersede", supersede)
     _executemany(conn, "calculation", calcs)
