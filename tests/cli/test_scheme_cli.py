@@ -28,14 +28,14 @@ def test_export_import_preview_publish(demo_db_path: Path, tmp_path: Path) -> No
     data["items"][0]["rate_fen"] += 1300
     changed = tmp_path / "v2.json"
     changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    imported = cli("scheme", "import", "--db", str(db), "--file", str(changed))
+    imported = cli("scheme", "import", "--db", str(db), "--file", str(changed), "--operator", hq)
     assert imported.returncode == 0, imported.stderr
     assert "第2版" in imported.stdout
     preview = cli("scheme", "preview", "--db", str(db), "--version", "2", "--as-of", "2026-11-23")
     assert preview.returncode == 0, preview.stderr
     assert "合计：变化" in preview.stdout
     refused = cli("scheme", "publish", "--db", str(db), "--version", "2", "--operator", member)
-    assert_one_line_error(refused, "只有指挥部人员或管理员才能发布")
+    assert_one_line_error(refused, "无权发布补偿方案；只有指挥部、管理员可以办理")
     published = cli("scheme", "publish", "--db", str(db), "--version", "2", "--operator", hq)
     assert published.returncode == 0, published.stderr
     with sqlite3.connect(db) as conn:
@@ -48,7 +48,9 @@ def test_export_import_preview_publish(demo_db_path: Path, tmp_path: Path) -> No
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert_one_line_error(
-        cli("scheme", "import", "--db", str(db), "--file", str(bad)), "第2项", "rate_fen"
+        cli("scheme", "import", "--db", str(db), "--file", str(bad), "--operator", hq),
+        "第2项",
+        "rate_fen",
     )
     assert_one_line_error(
         cli("scheme", "export", "--db", str(db), "--version", "9", "--out", str(out)), "第9版"

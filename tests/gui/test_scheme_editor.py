@@ -99,8 +99,9 @@ def _type_cell(qtbot, table, row: int, col: int, text: str) -> None:
     press_key(table, Qt.Key.Key_Return)
 
 
-def test_edit_save_preview_and_publish_a_draft(qtbot, db_file: Path, messages) -> None:
-    from relocation_desk.gui.schemes.items import CODE, NAME, RATE, UNIT
+def test_edit_save_preview_and_publish_a_draft(qtbot, db_file: Path, messages, monkeypatch) -> None:
+    from relocation_desk.gui.schemes import editor as scheme_editor
+    from relocation_desk.gui.schemes.items import CODE, KIND, NAME, RATE
 
     window = _window(qtbot, db_file, "hq")
     editor = _open_from_menu(window, qtbot)
@@ -129,11 +130,31 @@ def test_edit_save_preview_and_publish_a_draft(qtbot, db_file: Path, messages) -
     assert editor.problems_found == []
     assert editor.windowTitle().startswith("* ")
 
-    # A new attachment item after the first row.
+    # A new attachment item after the first row, filled in its form.
+    def pigsty(form):
+        type_text(qtbot, form.code, "A-PIGSTY")
+        type_text(qtbot, form.name, "猪圈")
+        form.unit.clear()
+        type_text(qtbot, form.unit, "㎡")
+        assert form.kind.currentData() == "per_item" and form.pages.rate.isVisibleTo(form)
+        form.pages.rate.clear()
+        type_text(qtbot, form.pages.rate, "60")
+        assert "猪圈 1㎡ × 60.00元/㎡ = 60.00元" in form.preview.text()
+        qtbot.mouseClick(
+            form.buttons.button(form.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+        return form.result_row
+
+    monkeypatch.setattr(scheme_editor, "ask_item", pigsty)
+    editor.table.setCurrentCell(0, CODE)
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     assert editor.table.rowCount() == len(published) + 1
-    for col, text in ((CODE, "A-PIGSTY"), (NAME, "猪圈"), (UNIT, "㎡"), (RATE, "60")):
-        _type_cell(qtbot, editor.table, 1, col, text)
+    assert [editor.table.item(1, c).text() for c in (CODE, NAME, RATE)] == [
+        "A-PIGSTY",
+        "猪圈",
+        "60.00",
+    ]
+    assert editor.table.item(1, KIND).data(Qt.ItemDataRole.UserRole) == "per_item"
     # It must come after the items it does not depend on; any order is valid for per_item.
     assert editor.problems_found == [], editor.problems_found
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
@@ -175,31 +196,49 @@ def test_team_member_cannot_publish(qtbot, db_file: Path, messages) -> None:
     window = _window(qtbot, db_file, "member")
     editor = _open_from_menu(window, qtbot)
     qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(editor.publish_button, Qt.MouseButton.LeftButton)
-    assert "只有指挥部人员或管理员才能发布" in messages["error"][-1][1]
+    # Greyed out, saying why; clicking it does nothing.
+    publish = editor.publish_button
+    assert not publish.isEnabled()
+    assert "发布补偿方案" in publish.toolTip() and "指挥部" in publish.toolTip()
+    qtbot.mouseClick(publish, Qt.MouseButton.LeftButton)
     assert _versions(db_file) == [(1, "published"), (2, "draft")]
     assert not messages["confirm"]
     editor.close()
 
 
-def test_params_kind_and_order_edits(qtbot, db_file: Path, messages) -> None:
-    from relocation_desk.gui.schemes.items import CODE, KIND, PARAMS
+def test_params_kind_and_order_edits(qtbot, db_file: Path, messages, monkeypatch) -> None:
+    from relocation_desk.gui.schemes import editor as scheme_editor
+    from relocation_desk.gui.schemes.items import CODE, KIND, PARAMS, RATE
 
     window = _window(qtbot, db_file, "hq")
     editor = _open_from_menu(window, qtbot)
     qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
     table = editor.table
-    # The parameters cell says what the kind takes.
+    # The parameters are said in Chinese and edited in the item's form, not typed.
+    assert "合法面积" in table.item(0, PARAMS).text()
+    assert not table.item(0, PARAMS).flags() & Qt.ItemFlag.ItemIsEditable
     table.setCurrentCell(0, PARAMS)
-    assert "structure_type" in editor.cell_note.text()
-    # Text that is not key=value is marked; a structure type that does not exist is a
-    # scheme problem naming the item.
-    _type_cell(qtbot, table, 0, PARAMS, "legality")
-    assert any("应写成 名称=值" in p for p in editor.problems_found)
-    table.item(0, PARAMS).setText("legality=legal; structure_type=steel")
-    assert any("第1项" in p and "steel" in p for p in editor.problems_found)
-    table.item(0, PARAMS).setText("legality=legal; structure_type=frame")
-    assert editor.problems_found == []
+    assert "项目表单" in editor.cell_note.text()
+    forms = []
+
+    def frame_instead(form):
+        forms.append(form)
+        form.pages.structure.setCurrentIndex(form.pages.structure.findData("frame"))
+        form.accept()
+        return form.result_row
+
+    monkeypatch.setattr(scheme_editor, "ask_item", frame_instead)
+    table.cellDoubleClicked.emit(0, PARAMS)
+    assert forms and forms[0].code.text() == table.item(0, CODE).text()
+    assert "框架" in table.item(0, PARAMS).text()
+    assert table.item(0, PARAMS).data(Qt.ItemDataRole.UserRole)["structure_type"] == "frame"
+    # Bonus items show their windows' amounts in the rate column, not 0.00.
+    bonus = next(
+        r
+        for r in range(table.rowCount())
+        if table.item(r, KIND).data(Qt.ItemDataRole.UserRole) == "bonus_window"
+    )
+    assert table.item(bonus, RATE).text().startswith("按期限：")
     # The kind is chosen from a list (the combo the cell opens).
     table.setCurrentCell(5, KIND)
     table.edit(table.currentIndex())
@@ -210,7 +249,10 @@ def test_params_kind_and_order_edits(qtbot, db_file: Path, messages) -> None:
     press_key(table, Qt.Key.Key_Return)
     assert table.item(5, KIND).data(Qt.ItemDataRole.UserRole) == "per_item"
     assert any("第6项" in p and "不认识的参数" in p for p in editor.problems_found)
-    table.item(5, PARAMS).setText("")
+    # Its form shows the new kind's fields; accepting it keeps only what that kind takes.
+    monkeypatch.setattr(scheme_editor, "ask_item", lambda form: (form.accept(), form.result_row)[1])
+    table.setCurrentCell(5, CODE)
+    qtbot.mouseClick(editor.edit_button, Qt.MouseButton.LeftButton)
     assert editor.problems_found == []
     # Move the last row to the top: a derived item before what it adds up is refused.
     codes = [table.item(r, CODE).text() for r in range(table.rowCount())]
@@ -257,8 +299,9 @@ def test_export_and_import(qtbot, db_file: Path, tmp_path: Path, messages, monke
     editor.close()
 
 
-def test_scheme_params_and_a_custom_category(qtbot, db_file: Path, messages) -> None:
-    from relocation_desk.gui.schemes.items import CATEGORY, CODE, NAME, RATE, UNIT
+def test_scheme_params_and_a_custom_category(qtbot, db_file: Path, messages, monkeypatch) -> None:
+    from relocation_desk.gui.schemes import editor as scheme_editor
+    from relocation_desk.gui.schemes.items import CATEGORY, CODE
 
     window = _window(qtbot, db_file, "hq")
     editor = _open_from_menu(window, qtbot)
@@ -274,10 +317,26 @@ def test_scheme_params_and_a_custom_category(qtbot, db_file: Path, messages) -> 
     assert editor.problems_found == []
     table = editor.table
     table.setCurrentCell(table.rowCount() - 1, CODE)
+
+    def relocation(form):
+        type_text(qtbot, form.code, "RELOC")
+        type_text(qtbot, form.name, "搬家补助")
+        form.unit.clear()
+        type_text(qtbot, form.unit, "户")
+        form.kind.setCurrentIndex(form.kind.findData("lump_sum"))
+        assert form.pages.times.value() == 1  # the default, visible
+        form.pages.rate.clear()
+        type_text(qtbot, form.pages.rate, "1000")
+        qtbot.mouseClick(
+            form.buttons.button(form.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
+        return form.result_row
+
+    monkeypatch.setattr(scheme_editor, "ask_item", relocation)
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     row = table.rowCount() - 1
-    for col, text in ((CODE, "RELOC"), (NAME, "搬家补助"), (UNIT, "户"), (RATE, "1000")):
-        _type_cell(qtbot, table, row, col, text)
+    assert table.item(row, CODE).text() == "RELOC"
+    # The scheme's own category is offered in the table's list too.
     table.setCurrentCell(row, CATEGORY)
     table.edit(table.currentIndex())
     combo = QApplication.focusWidget()

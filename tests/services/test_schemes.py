@@ -16,6 +16,7 @@ from relocation_desk.domain.scheme import content_hash
 from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.services.calculation.inputs import SchemeBook
 from relocation_desk.services.calculation.service import CalculationService
+from relocation_desk.services.errors import PermissionDenied
 from relocation_desk.services.households.service import OperatorRef, operators, project_id_of
 from relocation_desk.services.schemes.files import SchemeFileError
 from relocation_desk.services.schemes.service import (
@@ -128,7 +129,7 @@ def test_publish_needs_hq(db: Database) -> None:
     org = make_calc_org(db)
     _svc, draft = _draft(db, org)
     for op in (org.clerk, org.leader, None):
-        with pytest.raises(SchemeUserError, match="只有指挥部人员或管理员才能发布"):
+        with pytest.raises(PermissionDenied, match="发布补偿方案"):
             SchemeService(db, op).publish(draft)
     with db.session() as s:
         v = s.get(m.SchemeVersion, draft)
@@ -277,7 +278,7 @@ def test_invalid_items_in_a_file_name_the_item_and_field(db: Database, tmp_path:
 
 def test_missing_file_is_a_user_error(db: Database, tmp_path: Path) -> None:
     org = make_calc_org(db)
-    with pytest.raises(SchemeFileError, match="无法读取文件"):
+    with pytest.raises(SchemeFileError, match="找不到文件"):
         SchemeService(db, org.hq).import_file(tmp_path / "nowhere.json")
 
 

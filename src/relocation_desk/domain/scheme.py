@@ -12,6 +12,12 @@ accepts are ``methods`` (the compensation methods the item applies to; default: 
 per-kind parameters are described on :class:`RateKind`; the rules for reading them are in
 :mod:`relocation_desk.domain.scheme_parse` (:func:`~relocation_desk.domain.scheme_parse.parse_scheme`).
 
+Any item may carry ``when``, a list of conditions a household must meet for the item to
+give it a line (:mod:`relocation_desk.domain.scheme_conditions`); scheme-wide settings
+(scope, named dates, 片区, rounding, land type) are described in
+:mod:`relocation_desk.domain.scheme_scope`. The format's reference for the people who write
+schemes is ``docs/schemes.md``.
+
 Items are evaluated in the scheme's order. A *derived* item (percent, vulnerable uplift by
 percent, minimum guarantee) sees only the lines of items listed *before* it, so the order in
 the scheme file is the order of calculation and nothing can depend on itself.
@@ -22,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -31,6 +37,7 @@ from typing import Any
 
 from ..i18n import _
 from .errors import InputError
+from .scheme_conditions import resolve_date
 from .status import CompensationMethod, StructureType
 
 __all__ = [
@@ -60,9 +67,13 @@ class RateKind(StrEnum):
 
     * ``AREA`` — house value per ㎡: ``legality`` ``legal``/``unlicensed`` (required),
       ``structure_type`` (a :class:`StructureType` value; absent = every type). Quantity:
-      the household's area of that legality (and type).
+      the household's area of that legality (and type). Instead of its own rate it may take
+      ``rate_of`` ``{"code", "percent"}``: a share of another (non-derived) area or
+      decoration item's rate, with ``rate_rounding`` ``fen`` (default: the derived rate is
+      rounded half-up to the fen first) or ``exact`` (the line is rounded, not the rate).
     * ``DECORATION`` — per ㎡ of the structures whose ``decoration`` is this item's code;
       ``legality`` ``legal``/``unlicensed``/``all`` (default ``all``) says which area counts.
+      ``rate_of`` as for ``AREA``.
     * ``PER_ITEM`` — an attachment (附属物) counted in the item's unit; quantity from the
       survey's attachments with this item code.
     * ``PER_PERSON`` — rate × household members.
@@ -85,7 +96,8 @@ class RateKind(StrEnum):
       text) × members is the area the household is entitled to; ``rate_fen`` is the price per
       ㎡ the household pays for the flat (安置房结算价), deducted as a negative line; with
       ``rate_fen`` 0 the line only states the area (amount 0). Applies to ``swap`` and
-      ``mixed`` only.
+      ``mixed`` only. ``entitled`` ``legal_area`` instead of ``area_per_person`` entitles the
+      household to its legal area, 1:1 (no invented per-person area is needed).
     """
 
     AREA = "per_area"
@@ -212,6 +224,11 @@ class RateItem:
     kind: RateKind
     category: str
     params: Mapping[str, Any]
+    # The scheme's named dates (params["dates"]), for windows written relative to them; the
+    # scheme's content, not the item's, so outside equality and hashing.
+    project_dates: Mapping[str, Any] = field(
+        default_factory=lambda: FrozenMap(), compare=False, hash=False, repr=False
+    )
 
     # Typed views of the parameters (parse_scheme has checked them). The ones the engine
     # asks for on every household are cached (outside the dataclass fields, so equality
@@ -263,13 +280,25 @@ class RateItem:
 
     @cached_property
     def windows(self) -> tuple[BonusWindow, ...]:
+        dates = self.project_dates
         return tuple(
-            BonusWindow(date.fromisoformat(w["from"]), date.fromisoformat(w["to"]), w["rate_fen"])
+            BonusWindow(resolve_date(w["from"], dates), resolve_date(w["to"], dates), w["rate_fen"])
             for w in self.params["windows"]
         )
 
     @property
+    def conditions(self) -> tuple[Mapping[str, Any], ...]:
+        """The ``when`` conditions (empty: the item applies to every household)."""
+        return tuple(self.params.get("when", ()))
+
+    @property
+    def entitled_by_legal_area(self) -> bool:
+        return self.params.get("entitled") == "legal_area"
+
+    @property
     def area_per_person_dm2(self) -> int:
+        if "area_per_person" not in self.params:
+            return 0
         return int(Decimal(self.params["area_per_person"]) * 100)
 
 
@@ -298,16 +327,23 @@ class Scheme:
 class SchemeError(InputError):
     """A scheme that cannot be used; ``problems`` lists every problem found (Chinese)."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
+    def __init__(self, problems: Iterable[str], scheme_name: str = "") -> None:
         self.problems: tuple[str, ...] = tuple(problems)
-        super().__init__(
-            "scheme_invalid",
-            _(
+        self.scheme_name = scheme_name
+        if scheme_name:
+            reason = _(
+                "补偿方案《{name}》有 {count} 处错误：{problems}",
+                name=scheme_name,
+                count=len(self.problems),
+                problems="；".join(self.problems),
+            )
+        else:
+            reason = _(
                 "补偿方案有 {count} 处错误：{problems}",
                 count=len(self.problems),
                 problems="；".join(self.problems),
-            ),
-        )
+            )
+        super().__init__("scheme_invalid", reason)
 
 
 def category_label(scheme: Scheme, category: str) -> str:

@@ -28,6 +28,9 @@ from .scheme import (
     SchemeError,
     freeze,
 )
+from .scheme_checks import derived_rates, overlaps
+from .scheme_conditions import parse_conditions, parse_date_spec, resolve_date
+from .scheme_scope import check_scheme_settings
 from .status import CompensationMethod, StructureType
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -35,8 +38,8 @@ _TOP_KEYS = {"name", "version_no", "effective_date", "items", "params"}
 _ITEM_KEYS = {"code", "name", "unit", "rate_fen", "kind", "category", "params"}
 _MAX_RATE_FEN = 10**10  # 1亿元 per unit: anything larger is a typing error
 _PARAMS: dict[RateKind, set[str]] = {
-    RateKind.AREA: {"legality", "structure_type"},
-    RateKind.DECORATION: {"legality"},
+    RateKind.AREA: {"legality", "structure_type", "rate_of", "rate_rounding"},
+    RateKind.DECORATION: {"legality", "rate_of", "rate_rounding"},
     RateKind.PER_ITEM: set(),
     RateKind.PER_PERSON: set(),
     RateKind.MONTHLY: {"months", "per"},
@@ -45,8 +48,9 @@ _PARAMS: dict[RateKind, set[str]] = {
     RateKind.BONUS_WINDOW: {"windows", "on", "per"},
     RateKind.VULNERABLE_UPLIFT: {"per", "percent", "basis"},
     RateKind.MINIMUM_GUARANTEE: {"per", "basis"},
-    RateKind.RESETTLEMENT: {"area_per_person"},
+    RateKind.RESETTLEMENT: {"area_per_person", "entitled"},
 }
+_COMMON_PARAMS = {"methods", "when"}
 _Bad = Callable[[str], None]
 _NO_RATE = {RateKind.PERCENT, RateKind.BONUS_WINDOW}
 _SWAP_METHODS = (CompensationMethod.SWAP.value, CompensationMethod.MIXED.value)
@@ -101,10 +105,11 @@ def parse_scheme(data: Mapping[str, Any]) -> Scheme:
             categories_so_far.add(raw["category"])
         if item is not None:
             items.append(item)
-    _overlaps(items, positions, problems)
+    derived_rates(items, positions, problems.add)
+    overlaps(items, positions, problems.add)
 
     if problems.items:
-        raise SchemeError(problems.items)
+        raise SchemeError(problems.items, name.strip() if isinstance(name, str) else "")
     assert isinstance(name, str) and effective is not None and isinstance(version_no, int)
     return Scheme(name.strip(), version_no, effective, tuple(items), freeze(params))
 
@@ -131,6 +136,7 @@ def _scheme_params(raw: Any, problems: _Problems) -> dict[str, Any]:
         or not all(isinstance(v, str) and v.strip() for v in names.values())
     ):
         problems.add(_("方案参数 category_names 应为“类别代码: 中文名称”的对象"))
+    check_scheme_settings(raw, problems.add)
     return dict(raw)
 
 
@@ -200,16 +206,30 @@ def _item(
     uses_rate = None if kind is None else kind not in _NO_RATE
     if kind is RateKind.VULNERABLE_UPLIFT and "percent" in raw_params:
         uses_rate = False
+    if "rate_of" in raw_params:
+        uses_rate = False
     rate = _rate(raw, uses_rate, bad)
     if kind is None:
         return None
-    params = _item_params(kind, raw_params, str(unit).strip(), bad)
+    params = _item_params(kind, raw_params, str(unit).strip(), scheme_params, bad)
+    if "when" in raw_params:
+        params["when"] = parse_conditions(raw_params["when"], scheme_params, bad)
     params.update(_basis_checked(kind, raw_params, index, code, positions, categories_so_far, bad))
     if len(problems.items) > before:
         return None
     assert isinstance(code, str) and isinstance(name, str) and isinstance(unit, str)
     assert isinstance(category, str)
-    return RateItem(code, name.strip(), unit.strip(), rate, kind, category, freeze(params))
+    dates = scheme_params.get("dates")
+    return RateItem(
+        code,
+        name.strip(),
+        unit.strip(),
+        rate,
+        kind,
+        category,
+        freeze(params),
+        freeze(dates if isinstance(dates, Mapping) else {}),
+    )
 
 
 def _rate(raw: Mapping[str, Any], uses_rate: bool | None, bad: _Bad) -> int:
@@ -230,18 +250,24 @@ def _rate(raw: Mapping[str, Any], uses_rate: bool | None, bad: _Bad) -> int:
     return rate
 
 
-def _item_params(kind: RateKind, raw: Mapping[str, Any], unit: str, bad: _Bad) -> dict[str, Any]:
-    unknown = sorted(str(k) for k in raw if k not in _PARAMS[kind] | {"methods"})
+def _item_params(
+    kind: RateKind,
+    raw: Mapping[str, Any],
+    unit: str,
+    scheme_params: Mapping[str, Any],
+    bad: _Bad,
+) -> dict[str, Any]:
+    unknown = sorted(str(k) for k in raw if k not in _PARAMS[kind] | _COMMON_PARAMS)
     if unknown:
         bad(_("此计算方式不认识的参数：{keys}", keys="、".join(unknown)))
     out: dict[str, Any] = {"methods": _methods(kind, raw.get("methods"), bad)}
     if kind is RateKind.AREA:
         legality = raw.get("legality")
-        if legality not in {x.value for x in Legality}:
+        if legality not in [x.value for x in Legality]:  # a list: the value may be unhashable
             bad(_("面积类别 legality 应为 legal（合法）或 unlicensed（无证）"))
         out["legality"] = legality
         if raw.get("structure_type") is not None:
-            if raw["structure_type"] not in {x.value for x in StructureType}:
+            if raw["structure_type"] not in [x.value for x in StructureType]:
                 bad(
                     _(
                         "结构类型“{value}”无效；可用的有：{types}",
@@ -250,11 +276,13 @@ def _item_params(kind: RateKind, raw: Mapping[str, Any], unit: str, bad: _Bad) -
                     )
                 )
             out["structure_type"] = raw["structure_type"]
+        out.update(_rate_of(raw, bad))
     elif kind is RateKind.DECORATION:
         legality = raw.get("legality", AreaBasis.ALL.value)
-        if legality not in {x.value for x in AreaBasis}:
+        if legality not in [x.value for x in AreaBasis]:
             bad(_("面积类别 legality 应为 legal、unlicensed 或 all"))
         out["legality"] = legality
+        out.update(_rate_of(raw, bad))
     elif kind is RateKind.MONTHLY:
         months = raw.get("months")
         if not _is_int(months) or not 1 <= months <= 120:
@@ -276,7 +304,10 @@ def _item_params(kind: RateKind, raw: Mapping[str, Any], unit: str, bad: _Bad) -
             bad(_("奖励依据 on 应为 signed（签约日期）或 vacated（腾房日期）"))
         out["on"] = on
         out["per"] = _per(raw.get("per"), tuple(Per), bad)
-        out["windows"] = _windows(raw.get("windows"), bad)
+        dates = scheme_params.get("dates")
+        out["windows"] = _windows(
+            raw.get("windows"), dates if isinstance(dates, Mapping) else {}, bad
+        )
     elif kind is RateKind.VULNERABLE_UPLIFT:
         if ("per" in raw) == ("percent" in raw):
             bad(_("困难户补助应设置 per（按户或按人的定额）或 percent（按比例），二者选一"))
@@ -289,8 +320,39 @@ def _item_params(kind: RateKind, raw: Mapping[str, Any], unit: str, bad: _Bad) -
     elif kind is RateKind.MINIMUM_GUARANTEE:
         out["per"] = _per(raw.get("per", Per.PERSON.value), (Per.HOUSEHOLD, Per.PERSON), bad)
     elif kind is RateKind.RESETTLEMENT:
-        out["area_per_person"] = _area_text(raw.get("area_per_person"), bad)
+        entitled = raw.get("entitled", "per_person")
+        if entitled == "legal_area":
+            if "area_per_person" in raw:
+                bad(_("按合法面积安置（entitled = legal_area）时不填人均安置面积 area_per_person"))
+            out["entitled"] = entitled
+        elif entitled == "per_person":
+            out["area_per_person"] = _area_text(raw.get("area_per_person"), bad)
+        else:
+            bad(_("安置面积依据 entitled 应为 per_person（按人均面积）或 legal_area（按合法面积）"))
     return out
+
+
+def _rate_of(raw: Mapping[str, Any], bad: _Bad) -> dict[str, Any]:
+    """A rate derived from another item's: ``{"code", "percent"}`` and its rounding."""
+    if "rate_of" not in raw:
+        if "rate_rounding" in raw:
+            bad(_("只有按其他项目单价折算（rate_of）的项目才设置 rate_rounding"))
+        return {}
+    ref = raw["rate_of"]
+    if not isinstance(ref, Mapping) or set(ref) != {"code", "percent"}:
+        bad(_('折算单价 rate_of 应为 {"code": 项目编码, "percent": "40"}'))
+        return {}
+    rounding = raw.get("rate_rounding", "fen")
+    if rounding not in ("fen", "exact"):
+        bad(
+            _(
+                "折算单价的取整方式 rate_rounding 应为 fen（单价先取整到分）或 exact（单价不取整，金额取整到分）"
+            )
+        )
+    return {
+        "rate_of": {"code": str(ref["code"]), "percent": _percent(ref["percent"], bad)},
+        "rate_rounding": rounding,
+    }
 
 
 def _basis_checked(
@@ -328,37 +390,6 @@ def _basis_checked(
             bad(_("基数类别“{category}”在本项之前没有任何项目", category=category))
     # Kept in the author's order (explanations list them so), repeats dropped.
     return {"basis": {"categories": _unique(categories), "codes": _unique(codes)}}
-
-
-def _overlaps(items: list[RateItem], positions: dict[str, int], problems: _Problems) -> None:
-    """Two rates for the same thing would pay twice: refuse them."""
-    for later_index, later in enumerate(items):
-        for earlier in items[:later_index]:
-            if later.kind is not earlier.kind or not set(later.methods) & set(earlier.methods):
-                continue
-            if later.kind is RateKind.AREA:
-                same = later.legality == earlier.legality and (
-                    later.structure_type is None
-                    or earlier.structure_type is None
-                    or later.structure_type == earlier.structure_type
-                )
-                text = _("同一结构类型、同一面积类别只能有一个单价")
-            elif later.kind is RateKind.RESETTLEMENT:
-                same = True
-                text = _("同一补偿方式只能有一个产权调换安置项目")
-            else:
-                continue
-            if same:
-                problems.add(
-                    _(
-                        "第{n}项（{code}）与第{other}项（{other_code}）重复：{problem}",
-                        n=positions[later.code] + 1,
-                        code=later.code,
-                        other=positions[earlier.code] + 1,
-                        other_code=earlier.code,
-                        problem=text,
-                    )
-                )
 
 
 def _methods(kind: RateKind, raw: Any, bad: _Bad) -> tuple[str, ...]:
@@ -423,7 +454,7 @@ def _area_text(raw: Any, bad: _Bad) -> str:
     return _plain(value)
 
 
-def _windows(raw: Any, bad: _Bad) -> list[dict[str, Any]]:
+def _windows(raw: Any, dates: Mapping[str, Any], bad: _Bad) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not raw:
         bad(_("奖励期限 windows 不能为空"))
         return []
@@ -432,30 +463,38 @@ def _windows(raw: Any, bad: _Bad) -> list[dict[str, Any]]:
         if not isinstance(window, Mapping) or set(window) != {"from", "to", "rate_fen"}:
             bad(_("第{n}个奖励期限应为含 from、to、rate_fen 的对象", n=n))
             continue
-        start, end, rate = _date(window["from"]), _date(window["to"]), window["rate_fen"]
+        what = _("第{n}个奖励期限的起止日期", n=n)
+        start = parse_date_spec(_iso_or_raw(window["from"]), dates, bad, what)
+        end = parse_date_spec(_iso_or_raw(window["to"]), dates, bad, what)
+        rate = window["rate_fen"]
         if start is None or end is None:
-            bad(_("第{n}个奖励期限的起止日期应为 YYYY-MM-DD 格式的有效日期", n=n))
             continue
-        if start > end:
+        if resolve_date(start, dates) > resolve_date(end, dates):
             bad(_("第{n}个奖励期限的开始日期晚于结束日期", n=n))
             continue
         if not _is_int(rate) or not 0 <= rate <= _MAX_RATE_FEN:
             bad(_("第{n}个奖励期限的 rate_fen 应为不小于 0 的整数（分）", n=n))
             continue
-        windows.append({"from": start.isoformat(), "to": end.isoformat(), "rate_fen": rate})
-    windows.sort(key=lambda w: str(w["from"]))
+        windows.append({"from": start, "to": end, "rate_fen": rate})
+    windows.sort(key=lambda w: resolve_date(w["from"], dates))
     for first, second in itertools.pairwise(windows):
-        if second["from"] <= first["to"]:
+        if resolve_date(second["from"], dates) <= resolve_date(first["to"], dates):
             bad(
                 _(
                     "奖励期限 {a} 至 {b} 与 {c} 至 {d} 重叠",
-                    a=first["from"],
-                    b=first["to"],
-                    c=second["from"],
-                    d=second["to"],
+                    a=resolve_date(first["from"], dates).isoformat(),
+                    b=resolve_date(first["to"], dates).isoformat(),
+                    c=resolve_date(second["from"], dates).isoformat(),
+                    d=resolve_date(second["to"], dates).isoformat(),
                 )
             )
     return windows
+
+
+def _iso_or_raw(value: Any) -> Any:
+    """A date from the database as ISO text; anything else as written."""
+    day = _date(value)
+    return day.isoformat() if day is not None else value
 
 
 def _unique(values: list[str]) -> list[str]:

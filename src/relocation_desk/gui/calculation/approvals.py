@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
 
 from ...domain import money
 from ...i18n import _
-from ...services.calculation.approvals import DECIDERS, ApprovalService, ApprovalView
+from ...services.access import may
+from ...services.calculation.approvals import ApprovalService, ApprovalView
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...storage.db import Database
 from ...storage.errors import StorageError
 from .. import dialogs
+from ..access import Action
 from . import common
 from .common import REQUEST_STATUS_TEXT, when
 from .tables import RowsModel, rows_view
@@ -218,9 +220,14 @@ class RequestDialog(QDialog):
 
 
 def _item_text(r: ApprovalView) -> str:
+    """The item or category by its Chinese name (its code only if the scheme lost it)."""
     if not r.item_code:
         return _("其他")
-    return f"{r.item_name}（{r.item_code}）" if r.item_name else r.item_code
+    return r.item_name or r.item_code
+
+
+def _team_text(r: ApprovalView) -> str:
+    return r.team_name or r.team_code
 
 
 def _amount_text(fen: int | None) -> str:
@@ -265,7 +272,7 @@ class ApprovalsDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setSizeGripEnabled(True)
         self.service = ApprovalService(db, operator)
-        self.can_decide = operator is not None and operator.role in DECIDERS
+        self.can_decide = may(operator, Action.APPROVE_EXCEPTION)
         self.requests: list[ApprovalView] = []
         self.filter = QComboBox(self)
         self.filter.setObjectName("approvalFilter")
@@ -346,7 +353,7 @@ class ApprovalsDialog(QDialog):
                 r.number,
                 r.household_code,
                 r.head_name,
-                r.team_code,
+                _team_text(r),
                 _item_text(r),
                 _amount_text(r.requested_amount_fen),
                 r.requested_rule,
@@ -391,7 +398,7 @@ class ApprovalsDialog(QDialog):
                 number=r.number,
                 code=r.household_code,
                 head=r.head_name,
-                team=r.team_code,
+                team=_team_text(r),
                 by=r.requested_by,
                 at=when(r.requested_at),
             ),

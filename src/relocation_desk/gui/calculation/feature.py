@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from ...i18n import _
 from .. import dialogs
+from ..access import Action, best_case_team, gate
 from ..editor.actions import add_editor_button, open_for_editor
 
 if TYPE_CHECKING:
@@ -41,6 +42,11 @@ class CalcFeature:
         calc.addSeparator()
         self.recompute_action = self._action(_("全部重新计算(&R)…"), self.recompute_all, calc)
         self.fairness_action = self._action(_("公平性报告(&F)…"), self.open_fairness, report)
+        # Team staff recompute their own team's households, HQ every team's (the service
+        # chooses); the panel gates its buttons for the household at hand.
+        own = best_case_team(window.operator)
+        gate(self.recompute_action, window.operator, Action.COMPUTE, own)
+        gate(self.panel_action, window.operator, Action.COMPUTE, own)
 
     def _action(self, text: str, slot: object, menu: object) -> QAction:
         action = QAction(text, self.window)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import _
+from ...services.access import team_of_household
 from ...services.calculation.approvals import ApprovalService, ApprovalView
 from ...services.calculation.service import CalculationService, CalculationView
 from ...services.errors import UserError
@@ -31,6 +32,7 @@ from ...services.households.service import OperatorRef
 from ...storage.db import Database
 from ...storage.errors import StorageError
 from .. import dialogs
+from ..access import Action, gate
 from . import common
 from .common import yuan
 from .tables import RowsModel, rows_view
@@ -70,6 +72,7 @@ class CalculationPanel(QDialog):
         self.operator = operator
         self.household_id = household_id
         self.service = CalculationService(db, operator)
+        self.team_id = team_of_household(db, household_id)  # for greying out what is refused
         self.view: CalculationView | None = None
         self._title = title
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -181,7 +184,8 @@ class CalculationPanel(QDialog):
             self.total_label.setText("")
             self.upper_label.setText("")
             self.compute_button.setText(_("计算"))
-            self.check_button.setEnabled(False)
+            gate(self.check_button, self.operator, Action.CHECK_CALCULATION, self.team_id,
+                 enabled=False)  # fmt: skip
         else:
             self.version_label.setText(_("第{version}版", version=view.version_no))
             self.scheme_label.setText(view.scheme_label)
@@ -222,7 +226,10 @@ class CalculationPanel(QDialog):
             self.total_label.setText(_("合计：{amount} 元", amount=yuan(view.total_fen)))
             self.upper_label.setText(_("大写：{upper}", upper=view.total_upper))
             self.compute_button.setText(_("重新计算"))
-            self.check_button.setEnabled(view.status == "computed")
+            gate(self.check_button, self.operator, Action.CHECK_CALCULATION, self.team_id,
+                 enabled=view.status == "computed")  # fmt: skip
+        gate(self.compute_button, self.operator, Action.COMPUTE, self.team_id)
+        gate(self.request_button, self.operator, Action.REQUEST_EXCEPTION, self.team_id)
         self._show_requests(view, requests)
 
     def _show_requests(self, view: CalculationView | None, requests: list[ApprovalView]) -> None:

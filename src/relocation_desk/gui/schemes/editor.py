@@ -1,8 +1,10 @@
 """The scheme window (补偿方案): versions, and the rate items of the chosen version.
 
 Left, every scheme with its versions (published ones are read-only, a draft is editable).
-Right, the version's effective date, notes and rate items (:mod:`.scheme_items`). Edits are
-checked as they are made: a cell that cannot be read is coloured and its reason shown under
+Right, the version's effective date, notes and rate items (:mod:`.items`). An item is added
+or changed in its form (:mod:`.item_form`: pickers per kind, conditions, the line previewed
+on a sample household), opened by 添加项目, 编辑项目… or a double-click on its parameters.
+Edits are checked as they are made: a cell that cannot be read is coloured and its reason shown under
 the table; the scheme's own problems (``parse_scheme``) are listed below that. 保存草稿 stores
 the draft only when it has no problems; 影响预览 recomputes the calculated households with the
 draft off the GUI thread; 发布 (HQ only) shows those numbers and asks before publishing.
@@ -48,9 +50,12 @@ from ...services.schemes.service import (
 )
 from ...storage.db import Database
 from .. import dialogs
+from ..access import Action, gate
 from .impact import ImpactDialog, PreviewRunner, impact_summary
-from .items import CODE, KIND, PARAMS, ItemsTable, headers
-from .params import ParamsTextError, kind_hint, scheme_params_from_text, scheme_params_to_text
+from .item_form import ItemForm, ask_item
+from .items import CODE, PARAMS, RATE, ItemsTable, headers
+from .params import ParamsTextError, scheme_params_from_text, scheme_params_to_text
+from .settings_form import SETTING_KEYS, SettingsForm, ask_settings, settings_text
 from .versions import VersionTree
 
 
@@ -90,6 +95,7 @@ class SchemeEditor(QDialog):
         self.problems_found: list[str] = []
         self._cell_problems: dict[tuple[int, int], str] = {}
         self._params_problem = ""
+        self._settings: dict[str, object] = {}  # scope, dates, zones, rounding, land type
         self._loading = False
         self.impact_dialog: ImpactDialog | None = None
         self._schemes: list[SchemeSummary] = []
@@ -127,24 +133,41 @@ class SchemeEditor(QDialog):
               "category_names.代码=名称")
         )  # fmt: skip
         self.scheme_params.textEdited.connect(lambda _t: self._edited())
+        self.settings_label = QLabel(self)
+        self.settings_label.setObjectName("schemeSettingsText")
+        self.settings_label.setWordWrap(True)
+        self.settings_button = QPushButton(_("方案设置…"), self)
+        self.settings_button.setObjectName("editSettings")
+        self.settings_button.setAutoDefault(False)
+        self.settings_button.setToolTip(_("土地性质、取整方式、适用范围、命名日期和片区"))
+        self.settings_button.clicked.connect(self.edit_settings)
+        settings_row = QHBoxLayout()
+        settings_row.addWidget(self.settings_label, 1)
+        settings_row.addWidget(self.settings_button)
         form = QFormLayout()
         form.addRow(_("生效日期"), self.effective)
         form.addRow(_("说明"), self.notes)
-        form.addRow(_("方案参数"), self.scheme_params)
+        form.addRow(_("方案设置"), settings_row)
+        form.addRow(_("其他参数"), self.scheme_params)
 
         self.table = ItemsTable(self)
         self.table.itemChanged.connect(lambda _item: self._edited())
         self.table.currentCellChanged.connect(lambda *_a: self._show_cell_note())
+        self.table.cellDoubleClicked.connect(self._double_clicked)
         self.add_button = QPushButton(_("添加项目"), self)
+        self.edit_button = QPushButton(_("编辑项目…"), self)
+        self.edit_button.setObjectName("editItem")
         self.remove_button = QPushButton(_("删除项目"), self)
         self.up_button = QPushButton(_("上移"), self)
         self.down_button = QPushButton(_("下移"), self)
         self.add_button.clicked.connect(self.add_item)
+        self.edit_button.clicked.connect(lambda: self.edit_item(self.table.currentRow()))
         self.remove_button.clicked.connect(self.remove_item)
         self.up_button.clicked.connect(lambda: self.move_item(-1))
         self.down_button.clicked.connect(lambda: self.move_item(1))
         item_bar = QHBoxLayout()
-        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
+        for b in (self.add_button, self.edit_button, self.remove_button, self.up_button,
+                  self.down_button):  # fmt: skip
             b.setAutoDefault(False)
             item_bar.addWidget(b)
         item_bar.addStretch(1)
@@ -252,6 +275,7 @@ class SchemeEditor(QDialog):
                 self.table.set_rows([], {})
                 self.notes.clear()
                 self.scheme_params.clear()
+                self._settings = {}
             else:
                 state = _("草稿，可以修改") if editable else _(
                     "已发布（{by} {at}），不能修改", by=summary.published_by,
@@ -263,11 +287,20 @@ class SchemeEditor(QDialog):
                       n=content.version_no, state=state)
                 )  # fmt: skip
                 self.table.set_editable(editable)
+                self._settings = {k: v for k, v in content.params.items() if k in SETTING_KEYS}
+                dates = self._settings.get("dates")
+                self.table.set_dates(dict(dates) if isinstance(dates, dict) else {})
                 names = content.params.get("category_names") or {}
                 self.table.set_rows(content.items, dict(names))
                 self.effective.setDate(QDate(content.effective_date))
                 self.notes.setText(content.notes)
-                self.scheme_params.setText(scheme_params_to_text(content.params))
+                self.scheme_params.setText(
+                    scheme_params_to_text(
+                        {k: v for k, v in content.params.items() if k not in SETTING_KEYS}
+                    )
+                )
+            self.settings_label.setText(settings_text(self._settings))
+            self.settings_button.setEnabled(editable)
             self.effective.setEnabled(editable)
             self.notes.setReadOnly(not editable)
             self.scheme_params.setReadOnly(not editable)
@@ -280,13 +313,18 @@ class SchemeEditor(QDialog):
     def _update_buttons(self) -> None:
         s = self.summary
         draft = s is not None and s.is_draft
+        op = self.service.operator
         for b in (self.add_button, self.remove_button, self.up_button, self.down_button,
-                  self.save_button, self.discard_button, self.preview_button,
-                  self.publish_button):  # fmt: skip
-            b.setEnabled(draft)
-        self.save_button.setEnabled(draft and self.dirty)
+                  self.discard_button):  # fmt: skip
+            gate(b, op, Action.EDIT_SCHEME_DRAFT, enabled=draft)
+        self.edit_button.setEnabled(s is not None and self.table.rowCount() > 0)
+        self.preview_button.setEnabled(draft)
+        gate(self.publish_button, op, Action.PUBLISH_SCHEME, enabled=draft)
+        gate(self.save_button, op, Action.EDIT_SCHEME_DRAFT, enabled=draft and self.dirty)
         self.export_button.setEnabled(s is not None)
-        self.new_button.setEnabled(s is not None and self._can_copy(s.scheme_id))
+        gate(self.import_button, op, Action.EDIT_SCHEME_DRAFT)
+        gate(self.new_button, op, Action.EDIT_SCHEME_DRAFT,
+             enabled=s is not None and self._can_copy(s.scheme_id))  # fmt: skip
         title = _("补偿方案")
         if self.content is not None:
             title = f"{self.content.scheme_name} — {title}"
@@ -320,8 +358,12 @@ class SchemeEditor(QDialog):
                 params = scheme_params_from_text(self.scheme_params.text())
             except ParamsTextError as exc:
                 self._params_problem = exc.message
+            params = {k: v for k, v in params.items() if k not in SETTING_KEYS}
+            params.update(self._settings)
             names = params.get("category_names")
             self.table.set_category_names(names if isinstance(names, dict) else {})
+        dates = params.get("dates")
+        self.table.set_dates(dates if isinstance(dates, dict) else {})
         return SchemeContent(
             c.version_id, c.scheme_id, c.scheme_name, c.version_no, c.status,
             self.effective.date().toPython(), self.notes.text(), params, items,
@@ -360,11 +402,8 @@ class SchemeEditor(QDialog):
                   reason=reason)
             )  # fmt: skip
             self.cell_note.setStyleSheet("color: #d93025")
-        elif col == PARAMS and row >= 0 and self.table.item(row, KIND) is not None:
-            self.cell_note.setText(
-                _("参数：")
-                + kind_hint(str(self.table.item(row, KIND).data(Qt.ItemDataRole.UserRole)))
-            )
+        elif col in (PARAMS, RATE) and row >= 0 and self.table.item(row, PARAMS) is not None:
+            self.cell_note.setText(_("参数在项目表单中修改：双击本行的参数或按“编辑项目…”"))
             self.cell_note.setStyleSheet("color: #444")
         else:
             self.cell_note.setText("")
@@ -379,12 +418,59 @@ class SchemeEditor(QDialog):
                 self.table.currentColumn() if self.table.currentColumn() >= 0 else CODE,
             )
 
+    def edit_settings(self) -> None:
+        """The scheme's settings in their form (drafts only)."""
+        if self.content is None or not self.content.editable:
+            return
+        found = ask_settings(SettingsForm(self._settings, self))
+        if found is None:
+            return
+        self._settings = dict(found)
+        self.settings_label.setText(settings_text(self._settings))
+        self._edited()
+
+    def _form(self, at: int, row: ItemRow) -> ItemForm:
+        content = self.on_screen()
+        assert content is not None
+        items = content.items
+        scheme = {
+            "name": content.scheme_name,
+            "version_no": content.version_no,
+            "effective_date": content.effective_date.isoformat(),
+            "params": content.params,
+        }
+        return ItemForm(row, items[:at], scheme, self, editable=content.editable)
+
     def add_item(self) -> None:
+        """A new item from its form, after the current row (at the end without one)."""
+        if self.content is None or not self.content.editable:
+            return
         at = self.table.currentRow() + 1 if self.table.currentRow() >= 0 else self.table.rowCount()
-        self.table.insert_row(at, ItemRow("", "", "", 0, "per_item", "attachment", {}))
+        row = ask_item(self._form(at, ItemRow("", "", "个", 0, "per_item", "attachment", {})))
+        if row is None:
+            return
+        self.table.insert_row(at, row)
         self.table.setCurrentCell(at, CODE)
         self.table.setFocus()
         self._edited()
+
+    def edit_item(self, at: int) -> None:
+        """Row ``at`` in its form (read-only for a published version)."""
+        if self.content is None or not 0 <= at < self.table.rowCount():
+            return
+        items = self.on_screen()
+        assert items is not None
+        row = ask_item(self._form(at, items.items[at]))
+        if row is None or not self.content.editable:
+            return
+        self.table.replace_row(at, row)
+        self._edited()
+
+    def _double_clicked(self, row: int, col: int) -> None:
+        item = self.table.item(row, col)
+        editable_cell = item is not None and bool(item.flags() & Qt.ItemFlag.ItemIsEditable)
+        if not editable_cell:
+            self.edit_item(row)
 
     def remove_item(self) -> None:
         row = self.table.currentRow()

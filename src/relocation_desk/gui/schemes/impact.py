@@ -190,6 +190,16 @@ def impact_summary(report: ImpactReport) -> str:
         after=money.format_fen(report.after_fen),
         delta=_signed(report.delta_fen),
     )
+    if report.items:
+        text += _(
+            "变化的项目：{items}。",
+            items="；".join(
+                _("{name} {n} 户", name=report.item_names.get(code, code) or _("其他"), n=n)
+                for code, n in sorted(report.items.items(), key=lambda pair: -pair[1])
+            ),
+        )
+    if report.outside_scope:
+        text += _("不在本方案适用范围内的 {n} 户不受影响。", n=report.outside_scope)
     if report.signed_excluded:
         text += _("已签约的 {n} 户保持签约时的方案，不受影响。", n=report.signed_excluded)
     if report.failed:

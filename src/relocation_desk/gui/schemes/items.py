@@ -2,10 +2,12 @@
 
 One row per rate item, in calculation order: code, name, unit, rate (元 with two decimals;
 the fen value is what is stored), kind and category (chosen from lists), and the kind's
-parameters as ``key=value; …`` text (:mod:`relocation_desk.gui.schemes.params`). Each cell holds
-what was typed; :meth:`ItemsTable.rows` reads the rows back and reports cells it cannot read
-(a rate that is not an amount, parameters that are not ``key=value``) by (row, column), so the
-editor can mark the cell and say why next to it.
+parameters said in Chinese (:mod:`.item_text`). Parameters are edited in the item form
+(:mod:`.item_form`), never typed here: the cell keeps the parameters themselves. Where the
+rate is not one amount (reward windows, percents, a rate derived from another item's) the
+rate cell says where it comes from and is edited in the form too. :meth:`ItemsTable.rows`
+reads the rows back and reports cells it cannot read (a rate that is not an amount) by
+(row, column), so the editor can mark the cell and say why next to it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ...domain import money
 from ...domain.scheme import CATEGORY_LABELS, RateKind
 from ...i18n import _
 from ...services.schemes.service import ItemRow
-from .params import ParamsTextError, params_from_text, params_to_text
+from .item_text import params_summary, rate_cell_text
 
 CODE, NAME, UNIT, RATE, KIND, CATEGORY, PARAMS = range(7)
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -105,6 +107,7 @@ class ItemsTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 7, parent)
         self._category_names: dict[str, str] = {}
+        self._dates: dict[str, Any] = {}
         self.setObjectName("schemeItems")
         self.setHorizontalHeaderLabels(headers())
         self.setItemDelegate(_ChoiceDelegate(self))
@@ -148,6 +151,10 @@ class ItemsTable(QTableWidget):
         """The scheme's own categories (``category_names``), offered in the category list."""
         self._category_names = {str(k): str(v) for k, v in names.items()}
 
+    def set_dates(self, dates: dict[str, Any]) -> None:
+        """The scheme's named dates, for saying reward windows written relative to them."""
+        self._dates = dict(dates)
+
     # --- rows in ---------------------------------------------------------------------------
     def set_rows(self, rows: list[ItemRow], category_names: dict[str, str]) -> None:
         self._category_names = dict(category_names)
@@ -168,11 +175,32 @@ class ItemsTable(QTableWidget):
         finally:
             self.blockSignals(False)
 
+    def replace_row(self, at: int, row: ItemRow) -> None:
+        """Put ``row`` (from the item form) in place of row ``at``."""
+        self.blockSignals(True)
+        try:
+            self._fill(at, row)
+        finally:
+            self.blockSignals(False)
+
+    @staticmethod
+    def rate_from_form(kind: str, params: dict[str, Any]) -> bool:
+        """Whether the rate cell says where the rate comes from instead of holding it."""
+        return (
+            kind in ("bonus_window", "percent")
+            or "rate_of" in params
+            or (kind == "vulnerable_uplift" and "percent" in params)
+        )
+
     def _fill(self, r: int, row: ItemRow) -> None:
         kinds, categories = self.choices(KIND), self.choices(CATEGORY)
+        from_form = self.rate_from_form(row.kind, row.params)
+        summary = params_summary(row.kind, row.params, self._dates)
         texts = {
             CODE: row.code, NAME: row.name, UNIT: row.unit,
-            RATE: money.format_fen(row.rate_fen), PARAMS: params_to_text(row.params),
+            RATE: rate_cell_text(row.kind, row.rate_fen, row.params) if from_form
+            else money.format_fen(row.rate_fen),
+            PARAMS: summary,
             KIND: kinds.get(row.kind, row.kind), CATEGORY: categories.get(row.category, row.category),
         }  # fmt: skip
         for col, text in texts.items():
@@ -183,7 +211,13 @@ class ItemsTable(QTableWidget):
                 item.setToolTip(code)
             if col == RATE:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if not self._editable:
+                if from_form:
+                    item.setData(CODE_ROLE, row.rate_fen)
+                    item.setToolTip(_("在项目表单中修改（双击本行或按“编辑项目…”）"))
+            if col == PARAMS:
+                item.setData(CODE_ROLE, dict(row.params))
+                item.setToolTip(summary)
+            if not self._editable or col == PARAMS or (col == RATE and from_form):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.setItem(r, col, item)
 
@@ -209,15 +243,18 @@ class ItemsTable(QTableWidget):
         bad: dict[tuple[int, int], str] = {}
         for r in range(self.rowCount()):
             rate = 0
-            try:
-                rate = money.parse_amount(self.text(r, RATE))
-            except money.AmountError as exc:
-                bad[(r, RATE)] = exc.reason
-            params: dict[str, Any] = {}
-            try:
-                params = params_from_text(self.text(r, PARAMS))
-            except ParamsTextError as exc:
-                bad[(r, PARAMS)] = exc.message
+            rate_item = self.item(r, RATE)
+            held = rate_item.data(CODE_ROLE) if rate_item is not None else None
+            if isinstance(held, int):
+                rate = held
+            else:
+                try:
+                    rate = money.parse_amount(self.text(r, RATE))
+                except money.AmountError as exc:
+                    bad[(r, RATE)] = exc.reason
+            params_item = self.item(r, PARAMS)
+            stored = params_item.data(CODE_ROLE) if params_item is not None else None
+            params: dict[str, Any] = dict(stored) if isinstance(stored, dict) else {}
             kind = self.item(r, KIND).data(CODE_ROLE) if self.item(r, KIND) else ""
             category = self.item(r, CATEGORY).data(CODE_ROLE) if self.item(r, CATEGORY) else ""
             items.append(

@@ -104,17 +104,33 @@ class AgreementFacts:
     scheme_label: str
     bonus_text: str
     values: Mapping[str, Any]  # default_values with the project's agreement_values over them
+    land_type: str = "state"  # the scheme's: chooses the template, so the law cited
+    provincial_rules: str = ""  # the provincial rules a collective-land scheme names
+
+
+TEMPLATE_FILES = {"state": "template.json", "collective": "template-collective.json"}
 
 
 @cache
-def _resource_template() -> str:
-    return resource("agreements", "template.json").read_text(encoding="utf-8")
+def _resource_template(land_type: str = "state") -> str:
+    return resource("agreements", TEMPLATE_FILES[land_type]).read_text(encoding="utf-8")
 
 
-def default_template() -> dict[str, Any]:
-    """The shipped template (a fresh copy)."""
-    data: dict[str, Any] = json.loads(_resource_template())
+def default_template(land_type: str = "state") -> dict[str, Any]:
+    """The shipped template for ``land_type`` (``state``: 国有土地, citing the 国有土地上房屋
+    征收与补偿条例; ``collective``: 集体土地, citing the 土地管理法 art. 47–48 and the
+    provincial rules the scheme names), a fresh copy."""
+    data: dict[str, Any] = json.loads(_resource_template(land_type))
     return data
+
+
+def template_for(template: Mapping[str, Any], land_type: str) -> Mapping[str, Any]:
+    """The template for a scheme of ``land_type``: the project's (or shipped) template when it
+    is written for that land (its ``land_type``, default ``state``), else the shipped one
+    that is. The law an agreement cites follows the scheme, never a fixed text."""
+    if str(template.get("land_type", "state")) == land_type:
+        return template
+    return default_template(land_type)
 
 
 def resolve_template(override: Any, values_override: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -198,6 +214,7 @@ def main_values(f: AgreementFacts) -> dict[str, Any]:
     """The placeholder values of a main agreement."""
     v = dict(f.values)
     v["project_name"] = f.project_name
+    v["provincial_rules"] = f.provincial_rules
     for key, value in list(v.items()):  # values may name the project ("{project_name}指挥部")
         if isinstance(value, str):
             v[key] = _fill(value, {"project_name": f.project_name})
@@ -302,6 +319,7 @@ def _common(f: AgreementFacts, template: Mapping[str, Any], v: Mapping[str, Any]
 
 def build_main(f: AgreementFacts, template: Mapping[str, Any]) -> dict[str, Any]:
     """The content of a main agreement (number and revision are added by the service)."""
+    template = template_for(template, f.land_type)
     v = main_values(f)
     content = _common(f, template, v)
     content.update(
@@ -327,6 +345,7 @@ def build_supplementary(
     """The content of a supplementary agreement: the new figures next to those in force
     (``parent``: the content of the last signed agreement of the chain, with ``number``,
     ``title`` and ``signed_on``)."""
+    template = template_for(template, f.land_type)
     v = main_values(f)
     old_total = int(parent.get("total_fen") or 0)
     diff = f.total_fen - old_total

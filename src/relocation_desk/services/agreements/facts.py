@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ...domain import money
 from ...domain.engine_rules import window_for
 from ...domain.scheme import RateKind, Scheme
+from ...domain.scheme_scope import land_type
 from ...i18n import _
 from ...storage import models as m
 from ..calculation.inputs import SchemeBook, read_facts
@@ -174,6 +175,8 @@ def gather(
         scheme_label=label,
         bonus_text=bonus_text,
         values=values,
+        land_type=land_type(scheme.params) if scheme is not None else "state",
+        provincial_rules=str(scheme.params.get("provincial_rules", "")) if scheme else "",
     )
     return problems, facts
 
@@ -255,5 +258,5 @@ def _placeholder_names() -> set[str]:
         "total_upper", "bank_name", "bank_account", "account_holder", "resettlement_text",
         "moving_yuan", "moving_upper", "transition_fee_text", "business_text",
         "transition_mode", "transition_period", "bonus_text", "authority", "payment_days",
-        "vacate_days", "resettlement_place", "transition_period_money",
+        "vacate_days", "resettlement_place", "transition_period_money", "provincial_rules",
     }  # fmt: skip

@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ...domain.scheme import category_label
-from ...domain.status import Role
 from ...i18n import _
 from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
+from ..access import Action, require
 from ..errors import UserError
 from ..households.files import check_source, files_folder, store_copy, stored_path
 from ..households.service import OperatorRef, project_id_of
@@ -30,7 +30,6 @@ from .inputs import SchemeBook
 
 __all__ = ["ApprovalError", "ApprovalService", "ApprovalView", "Attachment", "ItemChoice"]
 
-DECIDERS = {Role.HQ.value, Role.ADMIN.value}
 STATUSES = ("pending", "approved", "rejected")
 
 
@@ -66,6 +65,7 @@ class ApprovalView:
     decided_by: str = ""
     attachments: tuple[Attachment, ...] = ()
     item_name: str = ""  # the item's or category's name in the scheme ("" if unknown)
+    team_name: str = ""  # 第三工作组 (``team_code`` is its short code, T03)
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,10 @@ class ApprovalService:
         self._db = db
         self._operator = operator
 
+    def _require(self, action: Action, team_id: uuid.UUID | None) -> None:
+        """The permission check of every use case here (the request's household's team)."""
+        require(self._operator, action, team_id)
+
     def request(
         self,
         household_id: uuid.UUID,
@@ -93,7 +97,8 @@ class ApprovalService:
         """A team's request; returns its id. Its number is ``SP-<team>-<seq>``."""
         op = self._operator
         if op is None:
-            raise ApprovalError(_("提出申请需要指明经办人"))
+            require(None, Action.REQUEST_EXCEPTION)  # nobody signed in: refused, saying so
+        assert op is not None
         if not reason.strip():
             raise ApprovalError(_("请填写申请理由"))
         if requested_amount_fen is None and not requested_rule.strip():
@@ -106,6 +111,7 @@ class ApprovalService:
             hh = s.get(m.Household, household_id)
             if hh is None:
                 raise ApprovalError(_("找不到该户，可能已被删除"))
+            self._require(Action.REQUEST_EXCEPTION, hh.team_id)
             team_code = s.scalar(select(m.Team.code).where(m.Team.id == hh.team_id)) or ""
             prefix = f"SP-{team_code}-"
             numbers = s.scalars(
@@ -131,8 +137,8 @@ class ApprovalService:
     def decide(self, request_id: uuid.UUID, approve: bool, reason: str) -> None:
         """HQ's decision with its reason. Only HQ (or an administrator) may decide."""
         op = self._operator
-        if op is None or op.role not in DECIDERS:
-            raise ApprovalError(_("只有指挥部人员才能审批例外申请；请由指挥部审批"))
+        self._require(Action.APPROVE_EXCEPTION, None)
+        assert op is not None
         if not reason.strip():
             raise ApprovalError(_("审批必须写明理由"))
         with self._db.session(immediate=True) as s, s.begin():
@@ -161,7 +167,7 @@ class ApprovalService:
         with self._db.session() as s:
             query = (
                 select(R, m.Household.code, m.Household.head_name, m.Team.code, asker.name,
-                       decider.name)
+                       decider.name, m.Team.name)
                 .join(m.Household, m.Household.id == R.household_id)
                 .outerjoin(m.Team, m.Team.id == R.team_id)
                 .outerjoin(asker, asker.id == R.requested_by)
@@ -181,9 +187,9 @@ class ApprovalService:
                     r.id, r.number, r.household_id, code, r.item_code, r.requested_amount_fen,
                     r.requested_rule, r.reason, r.status, r.requested_at, r.decided_at,
                     r.decision_reason, head or "", team or "", by or "", decided or "",
-                    tuple(files.get(r.id, ())), names.get(r.item_code, ""),
+                    tuple(files.get(r.id, ())), names.get(r.item_code, ""), team_name or "",
                 )
-                for r, code, head, team, by, decided in rows
+                for r, code, head, team, by, decided, team_name in rows
             ]  # fmt: skip
 
     def attach(self, request_id: uuid.UUID, source: Path) -> Path:
@@ -197,6 +203,7 @@ class ApprovalService:
             if row is None:
                 raise ApprovalError(_("找不到该申请"))
             household_id = row.household_id
+            self._require(Action.REQUEST_EXCEPTION, row.team_id)
         folder = files_folder(self._db)
         sha, size, path = store_copy(folder, source)  # outside the transaction: may be slow
         with self._db.session(immediate=True) as s, s.begin():

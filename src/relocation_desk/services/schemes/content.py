@@ -16,7 +16,6 @@ from typing import Any
 
 from ...domain.scheme import Scheme, SchemeError, scheme_to_dict
 from ...domain.scheme_parse import parse_scheme
-from ...domain.status import Role
 from ...i18n import _
 from ..errors import UserError
 
@@ -24,7 +23,6 @@ __all__ = [
     "DRAFT",
     "MAX_SCHEME_NAME",
     "PUBLISHED",
-    "PUBLISHERS",
     "DraftInvalid",
     "ItemRow",
     "SchemeContent",
@@ -36,7 +34,6 @@ __all__ = [
     "content_from_scheme",
 ]
 
-PUBLISHERS = frozenset({Role.HQ.value, Role.ADMIN.value})
 DRAFT, PUBLISHED = "draft", "published"
 MAX_SCHEME_NAME = 200  # scheme.name is VARCHAR(200)
 

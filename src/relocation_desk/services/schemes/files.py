@@ -13,10 +13,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ...domain import bounded_json
 from ...domain.scheme import Scheme, SchemeError, scheme_to_dict
 from ...domain.scheme_parse import parse_scheme
 from ...i18n import _
 from ..errors import UserError
+from ..input_files import regular_file_problem
 
 __all__ = ["SchemeFileError", "read_scheme_file", "scheme_json", "write_scheme_file"]
 
@@ -48,11 +50,10 @@ def write_scheme_file(scheme: Scheme, path: Path) -> None:
 
 def read_scheme_file(path: Path) -> tuple[dict[str, Any], Scheme]:
     """The raw dict and the parsed scheme of a scheme file; :class:`SchemeFileError` if not."""
+    # Regular files only: /dev/zero or a pipe would never end.
+    if problem := regular_file_problem(path, _MAX_BYTES):
+        raise SchemeFileError(problem)
     try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise SchemeFileError(
-                _("文件 {path} 太大，不是补偿方案文件；请选择导出的 .json 方案文件", path=path)
-            )
         raw = path.read_bytes()
     except OSError as exc:
         raise SchemeFileError(
@@ -69,7 +70,11 @@ def read_scheme_file(path: Path) -> tuple[dict[str, Any], Scheme]:
             )
         ) from None
     try:
-        data = json.loads(text)
+        data = bounded_json.loads(text)
+    except bounded_json.JsonLimitError as exc:
+        raise SchemeFileError(
+            _("文件 {path} 不是有效的补偿方案文件：{reason}", path=path.name, reason=exc.reason)
+        ) from None
     except json.JSONDecodeError as exc:
         raise SchemeFileError(
             _(

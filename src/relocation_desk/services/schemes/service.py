@@ -27,17 +27,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...domain.scheme import Scheme, content_hash, scheme_to_dict
+from ...domain.scheme_scope import scope_overlap, scope_text
 from ...i18n import _
 from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
+from ..access import Action, may, require
 from ..calculation.service import CalculationService, ImpactReport
 from ..households.service import OperatorRef, project_id_of
 from .content import (
     DRAFT,
     MAX_SCHEME_NAME,
     PUBLISHED,
-    PUBLISHERS,
     DraftInvalid,
     ItemRow,
     SchemeContent,
@@ -51,7 +52,6 @@ from .content import (
 from .files import SchemeFileError, read_scheme_file, write_scheme_file
 
 __all__ = [
-    "PUBLISHERS",
     "DraftInvalid",
     "ItemRow",
     "SchemeContent",
@@ -71,8 +71,20 @@ class SchemeService:
         self._operator = operator
 
     @property
+    def operator(self) -> OperatorRef | None:
+        return self._operator
+
+    @property
     def can_publish(self) -> bool:
-        return self._operator is not None and self._operator.role in PUBLISHERS
+        return may(self._operator, Action.PUBLISH_SCHEME)
+
+    @property
+    def can_edit(self) -> bool:
+        return may(self._operator, Action.EDIT_SCHEME_DRAFT)
+
+    def _require(self, action: Action) -> None:
+        """The permission check of every use case here (schemes are project-wide)."""
+        require(self._operator, action)
 
     # --- reading ---------------------------------------------------------------------------
     def list_schemes(self) -> list[SchemeSummary]:
@@ -129,6 +141,7 @@ class SchemeService:
     # --- drafts ----------------------------------------------------------------------------
     def new_draft(self, scheme_id: uuid.UUID) -> uuid.UUID:
         """A draft copying the scheme's latest published version; returns its id."""
+        self._require(Action.EDIT_SCHEME_DRAFT)
         with self._db.session(immediate=True) as s, s.begin():
             scheme = s.get(m.Scheme, scheme_id)
             if scheme is None:
@@ -150,6 +163,7 @@ class SchemeService:
         problem when ``parse_scheme`` refuses it: nothing is saved then."""
         if content.version_id is None:
             raise SchemeUserError(_("这不是已保存的草稿；请先新建草稿或导入方案文件"))
+        self._require(Action.EDIT_SCHEME_DRAFT)
         with self._db.session(immediate=True) as s, s.begin():
             v = _get_version(s, content.version_id)
             _refuse_published(v)
@@ -165,6 +179,7 @@ class SchemeService:
 
     def discard(self, version_id: uuid.UUID) -> None:
         """Delete a draft (a published version can never be deleted)."""
+        self._require(Action.EDIT_SCHEME_DRAFT)
         op = self._operator
         with self._db.session(immediate=True) as s, s.begin():
             v = _get_version(s, version_id)
@@ -188,8 +203,7 @@ class SchemeService:
     def publish(self, version_id: uuid.UUID) -> VersionSummary:
         """Make the draft the published, immutable version (HQ or an administrator only)."""
         op = self._operator
-        if op is None or op.role not in PUBLISHERS:
-            raise SchemeUserError(_("只有指挥部人员或管理员才能发布补偿方案；请由指挥部审核后发布"))
+        self._require(Action.PUBLISH_SCHEME)
         with self._db.session(immediate=True) as s, s.begin():
             v = _get_version(s, version_id)
             _refuse_published(v)
@@ -211,6 +225,7 @@ class SchemeService:
                 s.flush()
             content = self._content_of(s, v, scheme.name)
             parsed = check_content(content)
+            _refuse_overlapping_scopes(s, scheme, parsed)
             now = utcnow()
             v.status = PUBLISHED
             v.published_at, v.published_by = now, op.id
@@ -225,6 +240,7 @@ class SchemeService:
                      "content_hash": v.content_hash,
                      "supersedes_id": str(v.supersedes_id) if v.supersedes_id else None},
                     _("{name} 第{version}版", name=scheme.name, version=v.version_no),
+                    seal=v.content_hash,  # the published content, sealed into the audit chain
                 )
             )  # fmt: skip
             s.flush()
@@ -242,6 +258,7 @@ class SchemeService:
         The draft belongs to the project's scheme of the file's name (a new scheme if there is
         none). It keeps the file's version number when that is above every existing version,
         else it takes the next number."""
+        self._require(Action.EDIT_SCHEME_DRAFT)
         _raw, parsed = read_scheme_file(path)
         if len(parsed.name) > MAX_SCHEME_NAME:
             raise SchemeFileError(_("方案名称不能超过 {n} 个字", n=MAX_SCHEME_NAME))
@@ -372,6 +389,41 @@ def _refuse_second_draft(s: Session, scheme: m.Scheme) -> None:
         )
 
 
+def _refuse_overlapping_scopes(s: Session, scheme: m.Scheme, parsed: Scheme) -> None:
+    """Each household falls under exactly one published scheme: refuse a version whose scope
+    meets the scope of another scheme's latest published version, naming both."""
+    others = s.execute(
+        select(m.Scheme.id, m.Scheme.name).where(
+            m.Scheme.project_id == scheme.project_id, m.Scheme.id != scheme.id
+        )
+    ).all()
+    clashes = []
+    for other_id, other_name in others:
+        latest = _latest_published(s, other_id)
+        if latest is None:
+            continue
+        where = scope_overlap(parsed.params, latest.params or {})
+        if where:
+            clashes.append(
+                _(
+                    "《{other}》第{version}版（{places}）",
+                    other=other_name,
+                    version=latest.version_no,
+                    places="、".join(where),
+                )
+            )
+    if clashes:
+        raise SchemeUserError(
+            _(
+                "《{name}》的适用范围（{scope}）与已发布的{clashes}重叠；每户只能适用一个方案，"
+                "请在方案参数 scope 中写明各方案适用的村或片区，使它们互不重叠",
+                name=scheme.name,
+                scope=scope_text(parsed.params),
+                clashes="、".join(clashes),
+            )
+        )
+
+
 def _latest_published(s: Session, scheme_id: uuid.UUID) -> m.SchemeVersion | None:
     return s.scalar(
         select(m.SchemeVersion)
@@ -402,10 +454,10 @@ def _write_content(s: Session, v: m.SchemeVersion, parsed: Scheme) -> None:
 
 def _audit(
     op: OperatorRef | None, action: str, version_id: uuid.UUID, before: object, after: object,
-    note: str,
+    note: str, seal: str = "",
 ) -> m.AuditLog:  # fmt: skip
     return m.AuditLog(
         id=uuid.uuid4(), at=utcnow(), operator_id=op.id if op else None,
         operator_login=op.login if op else "", action=action, entity="scheme_version",
-        entity_id=str(version_id), before=before, after=after, note=note,
+        entity_id=str(version_id), before=before, after=after, note=note, seal=seal,
     )  # fmt: skip
