@@ -31,11 +31,13 @@ def window(qtbot, db_file: Path):
     from relocation_desk.services.households.service import OperatorRef
     from relocation_desk.storage.db import open_database
 
+    # HQ staff: the tests work on households of several teams (a member may only act on
+    # their own team's, see test_permissions_gui).
     with sqlite3.connect(db_file) as conn:
         oid, login, name = conn.execute(
-            "SELECT id, login, name FROM operator WHERE role = 'member' ORDER BY login LIMIT 1"
+            "SELECT id, login, name FROM operator WHERE role = 'hq' ORDER BY login LIMIT 1"
         ).fetchone()
-    op = OperatorRef(uuid.UUID(oid), login, name, "member", None)
+    op = OperatorRef(uuid.UUID(oid), login, name, "hq", None)
     make_app()
     w = MainWindow(open_database(db_file), op)
     qtbot.addWidget(w)
@@ -56,7 +58,7 @@ def answers(monkeypatch):
         seen["confirm"].append((title, text))
         return True
 
-    def preview(_parent, path, title, on_printed=None, *, on_saved=None):
+    def preview(_parent, path, title, on_printed=None, *, on_saved=None, save=None):
         seen["preview"].append((title, _pdf_text(path)))
         if on_printed is not None:
             on_printed(1)
@@ -199,3 +201,37 @@ def test_sign_first_list(window, qtbot, answers):
     assert "干部及亲属户" in dialog.summary.text()
     cadres = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
     assert all(cadres)
+
+
+def test_an_agreement_imported_from_a_ledger_is_shown_not_printed(window, qtbot, db_file, answers):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from relocation_desk.storage import models as m
+
+    hid = _ready_household(window)
+    now = datetime.now(UTC)
+    with window.db.session() as s, s.begin():
+        hh = s.get(m.Household, hid)
+        s.add(m.Agreement(
+            project_id=hh.project_id, household_id=hid, kind="main", seq_no=-1,
+            number="张庄协〔2026〕001号", status="signed", origin="ledger",
+            compensation_method="money", total_fen=30_000_000, recorded_total_fen=30_000_000,
+            content={"origin": "ledger"}, signed_on=date(2026, 9, 1), created_at=now,
+            updated_at=now,
+        ))  # fmt: skip
+        s.execute(update(m.Household).where(m.Household.id == hid).values(status="signed"))
+    window._select(hid)
+    window.agreements_feature.agreement_action.trigger()
+    dialog = window.agreements_feature.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "台账导入的历史协议，2026-09-01 签订" in dialog.status_label.text()
+    assert "300,000.00" in dialog.total_label.text()
+    assert "本程序不重印" in dialog.problems_label.text()
+    assert not dialog.print_button.isEnabled()
+    assert dialog.supplementary_button.isEnabled()
+    dialog.preview()  # pressed anyway (the state changed meanwhile): the service refuses
+    assert answers["error"][-1][1] == "历史协议由台账导入，本程序不重印；如需变更请签订补充协议"
+    assert not answers["preview"]
+    dialog.grab().save(str(db_file.parent / "agreement-imported.png"))

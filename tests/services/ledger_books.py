@@ -203,27 +203,34 @@ def messy_ledger(path: Path) -> dict[tuple[str, int], str]:
     return expect
 
 
-def big_ledger(path: Path, households: int) -> int:
+def big_ledger(path: Path, households: int, *, history: bool = False) -> int:
     """A realistic ledger of head + member rows, 1,500 households per group sheet, with a
-    title, a units line and a 合计 row per sheet; returns the number of persons."""
+    title, a units line and a 合计 row per sheet; returns the number of persons. ``history``:
+    every household has also signed, been paid and vacated (签约日期, 协议金额, 已支付金额,
+    支付日期, 腾房日期)."""
     wb = Workbook(write_only=True)
     persons = 0
     per_sheet = 1500
+    past = ["签约日期", "协议金额", "已支付金额", "支付日期", "腾房日期"] if history else []
     for start in range(0, households, per_sheet):
         ws = wb.create_sheet(f"{start // per_sheet + 1}组")
         ws.append(["某村房屋征收补偿台账"])
         ws.append(["单位：元、平方米"])
         ws.append(["序号", "户主姓名", "与户主关系", "身份证号码", "家庭人口", "结构", "合法面积",
-                   "无证面积", "补偿金额", "联系电话", "调查日期"])  # fmt: skip
+                   "无证面积", "补偿金额", "联系电话", "调查日期", *past])  # fmt: skip
         for n in range(start, min(households, start + per_sheet)):
             members = 1 + (n * 7) % 4  # 1–4 more than the head: ~2.8 persons per household
+            done = (
+                [datetime(2026, 9, 1), 100000 + n, 100000 + n, datetime(2026, 9, 10),
+                 datetime(2026, 9, 20)] if history else []
+            )  # fmt: skip
             ws.append([n + 1, big_name(n), "户主", big_id(n, 0), members + 1, "砖混",
                        100 + n % 50 + 0.5, n % 20, f"{100000 + n:,}.50", f"138{n:08d}",
-                       datetime(2026, 3, 5)])  # fmt: skip
+                       datetime(2026, 3, 5), *done])  # fmt: skip
             persons += 1
             for k in range(1, members + 1):
                 ws.append([None, big_name(n * 5 + k), "子" if k % 2 else "配偶", big_id(n, k), None,
-                           None, None, None, None, None, None])  # fmt: skip
+                           None, None, None, None, None, None, *([None] * len(past))])  # fmt: skip
                 persons += 1
         ws.append([None, "合计"])
     wb.save(path)

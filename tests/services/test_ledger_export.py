@@ -6,6 +6,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from relocation_desk.services.ledger.importer import analyse, apply
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database
 
+from ..cli.test_cli import DEMO_PASSWORD, login_of
 from .ledger_books import messy_ledger
 
 
@@ -47,11 +49,15 @@ def test_export_writes_every_sheet_and_logs_it(db: Database, tmp_path: Path) -> 
     assert len(logs) == 1 and logs[0].after["户"] == 8 and str(out) in logs[0].note
 
 
-def test_cli_export_of_the_demo(demo_db_path: Path, tmp_path: Path) -> None:
+def test_cli_export_of_the_demo(
+    demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db_path = tmp_path / "demo.sqlite"
     shutil.copyfile(demo_db_path, db_path)
     out = tmp_path / "台账.xlsx"
-    assert main(["export-ledger", "--db", str(db_path), "--out", str(out)]) == 0
+    monkeypatch.setenv("RD_PASSWORD", DEMO_PASSWORD)
+    hq = ["--operator", login_of(db_path, "hq")]
+    assert main(["export-ledger", "--db", str(db_path), "--out", str(out), *hq]) == 0
     wb = load_workbook(out, read_only=True)
     assert sum(1 for _row in wb["户"].iter_rows(values_only=True)) == 251
     lines = list(wb["补偿"].iter_rows(min_row=2, max_row=3, values_only=True))
@@ -60,7 +66,9 @@ def test_cli_export_of_the_demo(demo_db_path: Path, tmp_path: Path) -> None:
     assert not out.with_name(out.name + ".partial").exists()
 
 
-def test_decisions_and_their_deposits_are_in_the_ledger(demo_db_path: Path, tmp_path: Path) -> None:
+def test_decisions_and_their_deposits_are_in_the_ledger(
+    demo_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A holdout's 补偿决定 and the deposit made under it appear on 协议与支付."""
     import sqlite3
     from datetime import date
@@ -87,7 +95,9 @@ def test_decisions_and_their_deposits_are_in_the_ledger(demo_db_path: Path, tmp_
     finally:
         db.close()
     out = tmp_path / "台账.xlsx"
-    assert main(["export-ledger", "--db", str(db_path), "--out", str(out)]) == 0
+    monkeypatch.setenv("RD_PASSWORD", DEMO_PASSWORD)
+    hq_login = ["--operator", login_of(db_path, "hq")]
+    assert main(["export-ledger", "--db", str(db_path), "--out", str(out), *hq_login]) == 0
     wb = load_workbook(out, read_only=True)
     rows = [r for r in wb["协议与支付"].iter_rows(min_row=2, values_only=True) if r[0] == code]
     wb.close()

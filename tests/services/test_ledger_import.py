@@ -41,7 +41,7 @@ def test_every_row_has_its_expected_outcome(messy, tmp_path: Path) -> None:
     assert report.households == 8 and report.persons == 10
     assert report.created_database
     data = report.to_json()
-    assert list(data) == ["households", "persons", "rejected", "warnings"]
+    assert list(data) == ["households", "persons", "rejected", "warnings", "skipped", "sheets"]
     assert {(r["sheet"], r["row"]) for r in data["rejected"]} == {
         ("张庄村一组", 15),
         ("张庄村一组", 16),
@@ -145,21 +145,31 @@ def test_all_or_nothing(messy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert not target.exists()  # the new database is removed again
 
 
-def test_existing_database_keeps_one_person_one_household(messy, tmp_path: Path) -> None:
+def test_reimporting_the_ledger_updates_never_duplicates(messy, tmp_path: Path) -> None:
     path, _expected = messy
     target = tmp_path / "new.sqlite"
     apply(analyse(path), target)
     again = apply(analyse(path), target)
-    # Every household with a usable ID number is refused; the two whose ID could not be
-    # read (float-lost, wrong check digit) have nothing to recognise them by.
-    assert again.households == 2
-    reasons = [r["reason"] for r in again.rejected]
-    assert all("已登记在本项目" in r or "所在户" in r or "重复录入" in r for r in reasons)
+    # Every household is found again (by its head's ID number, else by head name, village
+    # and group) and updated in place.
+    assert (
+        again.households == 8
+        and again.rejected == apply(analyse(path), tmp_path / "x.sqlite").rejected
+    )
+    updated = [o for o in again.outcomes if o.outcome == "household"]
+    assert all(o.reason.startswith("更新本项目已有的") for o in updated)
     db = open_database(target)
     try:
         with db.session() as s:
             codes = list(s.scalars(select(m.Household.code).order_by(m.Household.code)))
-        assert len(codes) == len(set(codes))
+            assert len(codes) == 8 == len(set(codes))
+            assert s.scalar(select(func.count()).select_from(m.Person)) == 10
+            updates = s.scalar(
+                select(func.count())
+                .select_from(m.AuditLog)
+                .where(m.AuditLog.action == "import_update")
+            )
+            assert updates == 8
     finally:
         db.close()
 

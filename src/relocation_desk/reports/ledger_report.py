@@ -3,21 +3,22 @@ became of it, coloured by outcome, and the reasons in Chinese."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from typing import Any
 
 from ..i18n import _
 from ..services.ledger.importer import ImportReport
+from .xlsx_stream import GENERAL, INTEGER, TEXT, StreamingWorkbook
 
+# Row colour per outcome (names of xlsx_stream.FILLS).
 _FILLS = {
-    "household": "FFE2EFDA",  # green
-    "member": "FFEFF6EA",
-    "detail": "FFEFF6EA",
-    "skipped": "FFEDEDED",  # grey
-    "rejected": "FFF8CBAD",  # red
-    "warning": "FFFFF2CC",  # yellow: imported, but with a warning
+    "household": "green",
+    "member": "pale_green",
+    "detail": "pale_green",
+    "skipped": "grey",
+    "rejected": "red",
+    "warning": "yellow",  # imported, but with a warning
 }
 
 
@@ -32,38 +33,58 @@ def outcome_label(outcome: str) -> str:
 
 
 def write_import_report(path: str | Path, report: ImportReport, *, source: str = "") -> None:
-    wb = Workbook()
-    summary = wb.active
-    summary.title = _("汇总")
-    summary.append([_("台账导入报告"), source])
-    summary.append([_("导入户数"), report.households])
-    summary.append([_("导入人数"), report.persons])
-    summary.append([_("未导入的行"), len(report.rejected)])
-    summary.append([_("警告"), len(report.warnings)])
-    if report.dry_run:
-        summary.append([_("试运行：数据库未作任何改动")])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.column_dimensions["A"].width = 16
-    summary.column_dimensions["B"].width = 40
+    """Three sheets: 汇总 (the counts), 逐行结果 (every row of the ledger, coloured by its
+    outcome) and 工作表与列 (each sheet's kind and why, each column's mapping). Streamed
+    (:mod:`.xlsx_stream`): a 9,000-household report costs a fraction of the import."""
+    with StreamingWorkbook(path) as wb:
+        summary = [
+            (_("导入户数"), report.households),
+            (_("导入人数"), report.persons),
+            (_("未导入的行"), len(report.rejected)),
+            (_("跳过的行"), len(report.skipped)),
+            (_("警告"), len(report.warnings)),
+        ]
+        if report.dry_run:
+            summary.append((_("试运行：数据库未作任何改动"), ""))
+        wb.add_sheet(_("汇总"), [(_("台账导入报告"), TEXT, 20), (source, GENERAL, 60)], summary)
+        wb.add_sheet(
+            _("逐行结果"),
+            [
+                (_("工作表"), TEXT, 14),
+                (_("行号"), INTEGER, 8),
+                (_("结果"), TEXT, 16),
+                (_("原因或警告"), TEXT, 100),
+            ],
+            _outcome_rows(report),
+            row_fill=lambda row: row[4],
+        )
+        wb.add_sheet(
+            _("工作表与列"),
+            [
+                (_("工作表"), TEXT, 14),
+                (_("类别"), TEXT, 14),
+                (_("是否导入"), TEXT, 10),
+                (_("列"), TEXT, 6),
+                (_("表头文字"), TEXT, 24),
+                (_("导入为"), TEXT, 70),
+            ],
+            _sheet_rows(report),
+        )
 
-    ws = wb.create_sheet(_("逐行结果"))
-    headers = [_("工作表"), _("行号"), _("结果"), _("原因或警告")]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    fills = {k: PatternFill("solid", fgColor=v) for k, v in _FILLS.items()}
+
+def _outcome_rows(report: ImportReport) -> Iterator[tuple[Any, ...]]:
+    """(sheet, row, outcome, reason, fill): the fill is read by the writer, not written."""
     for o in report.outcomes:
         text = o.reason
         if o.warnings:
             text = "；".join(([o.reason] if o.reason else []) + o.warnings)
-        ws.append([o.sheet, o.row, outcome_label(o.outcome), text])
         key = "warning" if o.warnings and o.outcome != "rejected" else o.outcome
-        fill = fills.get(key)
-        if fill is not None:
-            for cell in ws[ws.max_row]:
-                cell.fill = fill
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:D{ws.max_row}"
-    for col, width in zip("ABCD", (14, 8, 16, 100), strict=True):
-        ws.column_dimensions[col].width = width
-    wb.save(path)
+        yield o.sheet, o.row, outcome_label(o.outcome), text, _FILLS.get(key)
+
+
+def _sheet_rows(report: ImportReport) -> Iterator[tuple[Any, ...]]:
+    for sheet in report.sheets:
+        imported = _("导入") if sheet["imported"] else _("不导入")
+        yield sheet["sheet"], sheet["kind"], imported, "", "", sheet["reason"]
+        for c in sheet["columns"]:
+            yield sheet["sheet"], "", "", c["column"], c["header"], c["mapping"]

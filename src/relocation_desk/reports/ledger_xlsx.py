@@ -6,6 +6,7 @@ frozen, filtered headers, column widths, number formats for money, areas and dat
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from ..i18n import _
@@ -34,7 +35,7 @@ def sheets() -> list[tuple[str, str, list[tuple[str, str, float]]]]:
         ("房屋", "structures", [
             ("户编号", TEXT, 11), ("序号", INTEGER, 6), ("名称", TEXT, 10), ("结构", TEXT, 8),
             ("合法面积", AREA, 11), ("无证面积", AREA, 11), ("层数", INTEGER, 6),
-            ("建造年份", INTEGER, 9), ("装修", TEXT, 10), ("备注", TEXT, 20),
+            ("建造年份", INTEGER, 9), ("装修等级", TEXT, 14), ("备注", TEXT, 20),
         ]),
         ("附属物", "attachments", [
             ("户编号", TEXT, 11), ("序号", INTEGER, 6), ("项目编码", TEXT, 12),
@@ -44,7 +45,7 @@ def sheets() -> list[tuple[str, str, list[tuple[str, str, float]]]]:
         ("补偿", "calculation_lines", [
             ("户编号", TEXT, 11), ("核算版本", INTEGER, 8), ("核算状态", TEXT, 9),
             ("行号", INTEGER, 6), ("项目编码", TEXT, 12), ("项目名称", TEXT, 18),
-            ("类别", TEXT, 10), ("单位", TEXT, 6), ("数量", TEXT, 10), ("单价", MONEY, 12),
+            ("补偿类别", TEXT, 10), ("单位", TEXT, 6), ("数量", GENERAL, 10), ("单价", MONEY, 12),
             ("金额", MONEY, 14), ("说明", TEXT, 30),
         ]),
         ("协议与支付", "agreements", [
@@ -61,15 +62,24 @@ def sheets() -> list[tuple[str, str, list[tuple[str, str, float]]]]:
     ]  # fmt: skip
 
 
-def write_ledger(path: str | Path, rows: LedgerRows) -> dict[str, int]:
-    """Write the workbook; returns the number of rows per sheet."""
+def write_ledger(path: str | Path, rows: LedgerRows, *, on: date | None = None) -> dict[str, int]:
+    """Write the workbook; returns the number of rows per sheet. Every sheet prints on A4
+    landscape with all its columns fitted to the page width, the header row on every page,
+    the project and sheet in the page header with the export date, and page numbers."""
     counts: dict[str, int] = {}
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
+    title = rows.project_name() or _("征收补偿台账")
+    day = (on or date.today()).isoformat()
     try:
         with StreamingWorkbook(partial) as wb:
             for name, method, columns in sheets():
-                counts[name] = wb.add_sheet(name, columns, getattr(rows, method)())
+                counts[name] = wb.add_sheet(
+                    name, columns, getattr(rows, method)(), landscape=True,
+                    page_header=_("{title}（{sheet}）", title=title, sheet=name) + "\t"
+                    + _("导出日期：{day}", day=day),
+                    footer=_("第 &P 页 共 &N 页"),
+                )  # fmt: skip
         partial.replace(target)
     except BaseException:
         partial.unlink(missing_ok=True)

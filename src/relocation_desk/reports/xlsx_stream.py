@@ -14,7 +14,7 @@ The output opens in Excel, WPS, LibreOffice and openpyxl.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,12 @@ _HEADER_STYLE = 1
 # Totals row (bold): text, money, integer.
 _TOTAL_STYLE = {MONEY: 8, INTEGER: 9}
 _TOTAL_TEXT_STYLE = 7
+# Row fills (``add_sheet(row_fill=…)``): name → colour; each fill has one cell style per column
+# kind after the ten fixed ones, in the order of _KIND_ORDER.
+FILLS = {"green": "FFE2EFDA", "pale_green": "FFEFF6EA", "grey": "FFEDEDED", "red": "FFF8CBAD",
+         "yellow": "FFFFF2CC"}  # fmt: skip
+_KIND_ORDER = (GENERAL, TEXT, MONEY, AREA, DATE, INTEGER)
+_KIND_FORMAT = {GENERAL: 0, TEXT: 49, MONEY: 4, AREA: 2, DATE: 164, INTEGER: 1}
 _EPOCH = date(1899, 12, 30).toordinal()
 _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)], None)
 
@@ -35,11 +41,11 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>
 <fonts count="2"><font><sz val="11"/><name val="宋体"/><family val="2"/></font>
 <font><b/><sz val="11"/><name val="宋体"/><family val="2"/></font></fonts>
-<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>
-<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>
+<fills count="FILL_COUNT"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>
+<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>ROW_FILLS</fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="10">
+<cellXfs count="XF_COUNT">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>
 <xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
@@ -50,9 +56,34 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="4" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1"/>
 <xf numFmtId="1" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1"/>
-</cellXfs>
+ROW_XFS</cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
+
+
+def _styles() -> str:
+    fills = "".join(
+        f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/>'
+        "</patternFill></fill>"
+        for rgb in FILLS.values()
+    )
+    xfs = "".join(
+        f'<xf numFmtId="{_KIND_FORMAT[kind]}" fontId="0" fillId="{3 + f}" borderId="0" xfId="0" '
+        'applyNumberFormat="1" applyFill="1"/>'
+        for f in range(len(FILLS))
+        for kind in _KIND_ORDER
+    )
+    return (
+        _STYLES.replace("FILL_COUNT", str(3 + len(FILLS)))
+        .replace("ROW_FILLS", fills)
+        .replace("XF_COUNT", str(10 + len(FILLS) * len(_KIND_ORDER)))
+        .replace("ROW_XFS", xfs)
+    )
+
+
+def _filled(kind: str, fill: str) -> int:
+    """The cell style of a column kind on a row with ``fill``."""
+    return 10 + list(FILLS).index(fill) * len(_KIND_ORDER) + _KIND_ORDER.index(kind)
 
 
 def _text(value: Any) -> str:
@@ -68,13 +99,13 @@ def _number(value: Any) -> str:
     return str(int(value)) if isinstance(value, bool) else str(value)
 
 
-def _row_function(kinds: Sequence[str]) -> Any:
-    """A function (row number, values) → the row's XML, generated for these column kinds:
-    one expression per column, no per-cell dispatch (this is the inner loop of a 20-million
-    cell export)."""
+def _row_function(kinds: Sequence[str], fill: str | None = None) -> Any:
+    """A function (row number, values) → the row's XML, generated for these column kinds
+    (and a row fill): one expression per column, no per-cell dispatch (this is the inner loop
+    of a 20-million cell export)."""
     parts = []
     for i, kind in enumerate(kinds):
-        s = _STYLE[kind]
+        s = _STYLE[kind] if fill is None else _filled(kind, fill)
         text = f'\'<c t="inlineStr" s="{s}"><is><t xml:space="preserve">\' + _text(v) + \'</t></is></c>\''
         if kind == TEXT:
             cell = text
@@ -137,12 +168,16 @@ class StreamingWorkbook:
         totals: Sequence[Any] | None = None,
         landscape: bool = False,
         footer: str = "",
+        page_header: str = "",
+        row_fill: Callable[[Sequence[Any]], str | None] | None = None,
     ) -> int:
         """``columns``: (header, kind, width). Returns the number of data rows written.
 
         ``totals``: a bold last row outside the filter (money and integers as numbers, anything
         else as text). ``landscape``: print on A4 landscape fitted to the page width with the
         header row on every page. ``footer``: centred footer text (``&P`` page, ``&N`` pages).
+        ``page_header``: page header text, left | right separated by a tab (title | date).
+        ``row_fill``: row values → a name of :data:`FILLS` to colour the row, or None.
         """
         self._sheets.append(name)
         index = len(self._sheets)
@@ -171,11 +206,13 @@ class StreamingWorkbook:
             write = f.write
             write("".join(out).encode())
             fmt = _row_function(kinds)
+            filled = {f: _row_function(kinds, f) for f in FILLS} if row_fill else {}
             buffer: list[str] = []
             rownum = 1
             for row in rows:
                 rownum += 1
-                buffer.append(fmt(rownum, row))
+                fill = row_fill(row) if row_fill is not None else None
+                buffer.append((filled[fill] if fill else fmt)(rownum, row))
                 if len(buffer) >= 4000:
                     write("".join(buffer).encode())
                     buffer.clear()
@@ -191,10 +228,14 @@ class StreamingWorkbook:
                 tail += '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
             else:
                 tail += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-            if footer:
-                tail += (
-                    f"<headerFooter><oddFooter>&amp;C{escape(footer)}</oddFooter></headerFooter>"
-                )
+            if footer or page_header:
+                left, _tab, right = page_header.partition("\t")
+                tail += "<headerFooter>"
+                if page_header:
+                    tail += f"<oddHeader>&amp;L{escape(left)}&amp;R{escape(right)}</oddHeader>"
+                if footer:
+                    tail += f"<oddFooter>&amp;C{escape(footer)}</oddFooter>"
+                tail += "</headerFooter>"
             tail += "</worksheet>"
             write(tail.encode())
         return count
@@ -230,7 +271,7 @@ class StreamingWorkbook:
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f"{rels}</Relationships>",
         )
-        z.writestr("xl/styles.xml", _STYLES)
+        z.writestr("xl/styles.xml", _styles())
         overrides = "".join(
             f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'

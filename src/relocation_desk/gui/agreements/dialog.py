@@ -12,6 +12,7 @@ Questions (signing date and witness, the reason of a supplementary agreement) go
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from datetime import date
@@ -38,11 +39,19 @@ from PySide6.QtWidgets import (
 
 from ...domain import money
 from ...i18n import _
-from ...services.agreements.service import AgreementService, AgreementState, AgreementView
+from ...services.access import team_of_household
+from ...services.agreements.service import (
+    AgreementService,
+    AgreementState,
+    AgreementView,
+    imported_not_printed,
+)
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
+from ...services.resettlement.ordering import OrderService
 from ...storage.db import Database
 from .. import dialogs
+from ..access import Action, gate
 
 __all__ = ["AgreementDialog", "SignFirstDialog", "ask_signing", "ask_supplementary_reason"]
 
@@ -97,7 +106,10 @@ class AgreementDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.service = AgreementService(db, operator)
+        self.db = db
         self.household_id = household_id
+        self.operator = operator
+        self.team_id = team_of_household(db, household_id)  # for greying out what is refused
         self.state: AgreementState | None = None
         self.last_pdf: Path | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="rd-agreement-")
@@ -136,14 +148,18 @@ class AgreementDialog(QDialog):
         self.print_button = QPushButton(_("打印预览…"), self)
         self.sign_button = QPushButton(_("签约…"), self)
         self.supplementary_button = QPushButton(_("补充协议…"), self)
+        self.backdated_button = QPushButton(_("补登以前的签约…"), self)
+        self.backdated_button.setObjectName("backdatedSigning")
         close = QPushButton(_("关闭"), self)
-        for b in (self.print_button, self.sign_button, self.supplementary_button, close):
+        for b in (self.print_button, self.sign_button, self.supplementary_button,
+                  self.backdated_button, close):  # fmt: skip
             b.setAutoDefault(False)
             buttons.addWidget(b)
         layout.addLayout(buttons)
         self.print_button.clicked.connect(self.preview)
         self.sign_button.clicked.connect(self.sign)
         self.supplementary_button.clicked.connect(self.open_supplementary)
+        self.backdated_button.clicked.connect(self.sign_backdated)
         close.clicked.connect(self.accept)
         self.finished.connect(lambda _r: self._tmp.cleanup())
         self.refresh()
@@ -168,7 +184,12 @@ class AgreementDialog(QDialog):
             self.prints_label.setText("—")
         else:
             self.number_label.setText(main.number)
-            if main.signed:
+            if main.signed and main.origin == "ledger":
+                self.status_label.setText(
+                    _("台账导入的历史协议，{day} 签订（需核实）",
+                      day=main.signed_on.isoformat() if main.signed_on else _("日期未载"))
+                )  # fmt: skip
+            elif main.signed:
                 self.status_label.setText(
                     _("已签订（{day}，见证人：{witness}）",
                       day=main.signed_on.isoformat() if main.signed_on else "",
@@ -206,7 +227,12 @@ class AgreementDialog(QDialog):
             )  # fmt: skip
         else:
             self.supplementary_label.setText(_("无"))
-        if st.problems:
+        # Signed before the desk arrived and imported from a ledger: never printed here.
+        imported = main is not None and main.origin == "ledger" and st.open_supplementary is None
+        if imported:
+            self.problems_label.setText(imported_not_printed())
+            self.problems_label.setStyleSheet("color: #a00;")
+        elif st.problems:
             self.problems_label.setText(
                 _("还不能打印或签约：") + "\n" + "\n".join(f"· {p}" for p in st.problems)
             )
@@ -216,10 +242,17 @@ class AgreementDialog(QDialog):
             self.problems_label.setStyleSheet("")
         signed = st.signed and st.open_supplementary is None
         self.print_button.setText(_("重印（副本）…") if signed else _("打印预览…"))
-        self.print_button.setEnabled(signed or not st.problems)
+        op, team = self.operator, self.team_id
+        gate(self.print_button, op, Action.PRINT_AGREEMENT, team,
+             enabled=(signed or not st.problems) and not imported)  # fmt: skip
         draft = st.open_supplementary or (main if main is not None and not main.signed else None)
-        self.sign_button.setEnabled(draft is not None and draft.print_count > 0 and not st.problems)
-        self.supplementary_button.setEnabled(st.signed and st.open_supplementary is None)
+        ready = draft is not None and draft.print_count > 0 and not st.problems
+        gate(self.sign_button, op, Action.SIGN_AGREEMENT, team, enabled=ready)
+        gate(self.supplementary_button, op, Action.SIGN_AGREEMENT, team,
+             enabled=st.signed and st.open_supplementary is None)  # fmt: skip
+        # Signed on paper before the desk: judged on its own date, so today's problems
+        # (a reward window that has closed since) do not grey it out.
+        gate(self.backdated_button, op, Action.SIGN_AGREEMENT, team, enabled=not st.signed)
         self.adjustSize()  # the list of problems grows and shrinks
 
     # --- actions ------------------------------------------------------------------------------
@@ -252,10 +285,11 @@ class AgreementDialog(QDialog):
         def printed(copies: int) -> None:
             self._record(view, copies)
 
-        def saved(_path: Path) -> None:
-            self._record(view, 1)
+        def save(target: Path) -> None:
+            # The copy and its audit row together, or neither: it carries full ID numbers.
+            self.service.save_file(view, target, lambda part: shutil.copyfile(path, part))
 
-        show_pdf_preview(self, path, title, printed, on_saved=saved)
+        show_pdf_preview(self, path, title, printed, save=save)
         self.refresh()
 
     def _record(self, view: AgreementView, copies: int) -> None:
@@ -290,7 +324,20 @@ class AgreementDialog(QDialog):
             dialogs.show_error(self, _("不能登记签约"), exc.message)
             self.refresh()
             return
+        # A property swap household gets its choosing-order number at the moment of signing.
+        OrderService(self.db, self.operator).issue_at_signing(self.household_id)
         self.changed.emit(self.household_id)
+        self.refresh()
+
+    def sign_backdated(self) -> None:
+        from .backdated import record_backdated_signing
+
+        st = self.state
+        if st is None:
+            return
+        label = f"{st.household_code} {st.head_name}"
+        if record_backdated_signing(self, self.db, self.operator, self.household_id, label):
+            self.changed.emit(self.household_id)
         self.refresh()
 
     def open_supplementary(self) -> None:

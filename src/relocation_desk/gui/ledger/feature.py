@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QWidget
 
 from ...i18n import _
 from ...services.errors import UserError
-from ...services.households.register import FULL_ID_ROLES
 from ...storage.errors import StorageError
 from .. import dialogs
+from ..access import Action, gate, why_not
 from ..background import run_busy
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ def install(window: FeatureWindow) -> None:
     menu.insertAction(first_separator, import_action)
     menu.insertAction(first_separator, export_action)
     window.import_ledger_action = import_action  # type: ignore[attr-defined]
+    gate(import_action, window.operator, Action.IMPORT_LEDGER)
+    gate(export_action, window.operator, Action.EXPORT_LEDGER)
     window.export_ledger_action = export_action  # type: ignore[attr-defined]
 
 
@@ -52,27 +54,21 @@ def import_ledger(window: FeatureWindow) -> None:
 
 def export_ledger(window: FeatureWindow) -> None:
     from ...reports.ledger_xlsx import summary, write_ledger
-    from ...services.ledger.export import log_export, open_ledger
+    from ...services.ledger.export import export_ledger
 
     db, operator = window.db, window.operator
     if db is None:
         return
-    if operator is None or operator.role not in FULL_ID_ROLES:
-        dialogs.show_error(
-            window,
-            _("不能导出"),
-            _("完整台账含全部身份证号码，只有组长、指挥部和管理员可以导出；请联系组长导出。"),
-        )
+    refused = why_not(operator, Action.EXPORT_LEDGER)
+    if refused:  # the menu entry is greyed out; the service refuses as well
+        dialogs.show_error(window, _("不能导出"), refused)
         return
     path = ask_export_path(window)
     if path is None:
         return
 
     def work() -> dict[str, int]:
-        with open_ledger(db) as rows:
-            counts = write_ledger(path, rows)
-        log_export(db, file_name=str(path), counts=counts, operator=operator)
-        return counts
+        return export_ledger(db, path, write_ledger, operator)
 
     try:
         counts = run_busy(window, _("正在导出完整台账…"), work)

@@ -41,6 +41,7 @@ from ...services.errors import UserError
 from ...storage.errors import StorageError
 from .. import dialogs
 from ..background import run_busy
+from .villages import VillageTeams
 
 if TYPE_CHECKING:
     from ...services.ledger.importer import ImportReport, LedgerAnalysis, SheetAnalysis
@@ -58,55 +59,17 @@ OUTCOME_COLOURS = {
 
 
 def field_labels() -> dict[str, str]:
-    """What each importable field is called in the wizard."""
-    return {
-        "seq": _("序号"),
-        "code": _("户编号"),
-        "head_name": _("户主姓名"),
-        "name": _("姓名"),
-        "id_number": _("身份证号码"),
-        "relation": _("与户主关系"),
-        "member_count": _("家庭人口"),
-        "legal_area": _("合法面积"),
-        "unlicensed_area": _("无证面积"),
-        "structure": _("结构"),
-        "ledger_amount": _("台账补偿金额"),
-        "phone": _("联系电话"),
-        "village": _("村"),
-        "group": _("村民小组"),
-        "address": _("地址"),
-        "deadline": _("搬迁期限"),
-        "survey_date": _("调查日期"),
-        "compensation_method": _("补偿方式"),
-        "bank_name": _("开户银行"),
-        "bank_account": _("银行账号"),
-        "remarks": _("备注"),
-        "label": _("房屋名称"),
-        "floors": _("层数"),
-        "build_year": _("建造年份"),
-        "item_code": _("附属物编码"),
-        "item_name": _("附属物名称"),
-        "decoration": _("装修等级"),
-        "quantity": _("数量"),
-        "unit": _("计量单位"),
-        "member_seq": _("成员序号"),
-        "sex": _("性别"),
-        "birth_date": _("出生日期"),
-        "flag_field": _("待核实字段"),
-        "flag_text": _("原始内容"),
-        "flag_reason": _("待核实原因"),
-    }
+    """What each importable field is called in the wizard (the words the CLI and the report
+    use too)."""
+    from ...services.ledger.detect import FIELD_LABELS, NOT_READ
+
+    return {f: _(label) for f, label in FIELD_LABELS.items() if f not in NOT_READ}
 
 
 def sheet_kind_label(kind: str) -> str:
-    return {
-        "households": _("户表"),
-        "members": _("家庭成员表"),
-        "structures": _("房屋表"),
-        "attachments": _("附属物表"),
-        "flags": _("待核实表"),
-        "ignore": _("不导入（导出的核算或协议数据）"),
-    }.get(kind, kind)
+    from ...services.ledger.detect import kind_label
+
+    return kind_label(kind)
 
 
 # Replaceable in tests, like gui.dialogs.
@@ -274,8 +237,11 @@ class MappingPage(QWizardPage):
         self.village.setObjectName("sheetVillage")
         self.group = QLineEdit(self)
         self.group.setObjectName("sheetGroup")
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("sheetKind")
         form = QFormLayout()
         form.addRow(_("工作表："), self.sheet)
+        form.addRow(_("类别："), self.kind)
         form.addRow(_("村："), self.village)
         form.addRow(_("村民小组："), self.group)
 
@@ -306,6 +272,7 @@ class MappingPage(QWizardPage):
         layout.addWidget(self.info)
         layout.addWidget(split, 1)
         self.sheet.currentIndexChanged.connect(self._show_sheet)
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
         self.village.textEdited.connect(self._place_edited)
         self.group.textEdited.connect(self._place_edited)
 
@@ -324,21 +291,30 @@ class MappingPage(QWizardPage):
         return self.wiz.analysis.sheets[max(self.sheet.currentIndex(), 0)]
 
     def _show_sheet(self) -> None:
+        from ...services.ledger.detect import SHEET_KINDS, column_status
         from ...services.ledger.rows import mapped_columns
 
         s = self.current_sheet()
         self.village.setText(s.village)
         self.group.setText(s.group)
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        for kind in SHEET_KINDS:
+            self.kind.addItem(sheet_kind_label(kind), kind)
+        self.kind.setCurrentIndex(max(self.kind.findData(s.kind), 0))
+        self.kind.blockSignals(False)
         header = s.header
         self.columns.setRowCount(0)
         if header is None:
-            self.info.setText(_("这张工作表没有找到表头，不会导入。"))
+            self.info.setText(s.describe())
             self._show_preview()
             return
         rows = "、".join(str(r) for r in header.header_rows)
         notes = "；".join(header.notes)
         self.info.setText(
-            _("类别：{kind}；表头在第 {rows} 行。", kind=sheet_kind_label(header.kind), rows=rows)
+            s.describe()
+            + "；"
+            + _("表头在第 {rows} 行。", rows=rows)
             + (f" {notes}" if notes else "")
         )
         labels = field_labels()
@@ -360,6 +336,8 @@ class MappingPage(QWizardPage):
             self.columns.setCellWidget(row, 2, combo)
             if c.hidden:
                 sure, colour = _("隐藏列"), OUTCOME_COLOURS["warning"]
+            elif current is None and c.field is not None:
+                sure, colour = column_status(c), OUTCOME_COLOURS["warning"]
             elif current is None:
                 sure, colour = "", None
             elif c.confidence >= 1.0:
@@ -387,6 +365,18 @@ class MappingPage(QWizardPage):
         self.wiz.touched.add((s.name, column))
         self._show_sheet()
 
+    def _kind_chosen(self) -> None:
+        assert self.wiz.analysis is not None
+        s = self.current_sheet()
+        kind = self.kind.currentData()
+        if kind is None or kind == s.kind:
+            return
+        try:
+            self.wiz.analysis.classify(s.name, kind)
+        except UserError as exc:
+            dialogs.show_error(self, _("不能改为该类别"), exc.message)
+        self._show_sheet()
+
     def _place_edited(self) -> None:
         s = self.current_sheet()
         s.village = self.village.text().strip()
@@ -409,7 +399,11 @@ class MappingPage(QWizardPage):
 
     def validatePage(self) -> bool:
         assert self.wiz.analysis is not None
-        if not any(s.header is not None for s in self.wiz.analysis.sheets):
+        if not any(s.imported for s in self.wiz.analysis.sheets):
+            dialogs.show_error(
+                self, _("没有要导入的工作表"),
+                _("所有工作表都被识别为不导入的类别；如有户台账被识别错，请在“类别”中改正。"),
+            )  # fmt: skip
             return False
         for s in self.wiz.analysis.sheets:
             if s.header is not None and s.header.kind == "households" and not s.village:
@@ -463,9 +457,12 @@ class CheckPage(QWizardPage):
         self.problems.setColumnWidth(1, 56)
         self.problems.setColumnWidth(2, 70)
         self.error = _error_label(self)
+        self.villages = VillageTeams(self)
+        self.villages.changed.connect(self.run_check)
         layout = QVBoxLayout(self)
         layout.addWidget(self.mark)
         layout.addWidget(self.reject)
+        layout.addWidget(self.villages)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 1)
         layout.addWidget(self.error)
@@ -475,6 +472,11 @@ class CheckPage(QWizardPage):
         self._checked = False
 
     def initializePage(self) -> None:
+        assert self.wiz.analysis is not None
+        try:
+            self.villages.load(self.wiz.analysis, self.wiz.target)
+        except (UserError, StorageError) as exc:
+            self.error.setText(exc.message)
         self.run_check()
 
     def isComplete(self) -> bool:
@@ -497,6 +499,7 @@ class CheckPage(QWizardPage):
                     mapping_overrides=self.wiz.overrides,
                     mark_for_correction=self.mark.isChecked(),
                     dry_run=True,
+                    village_team=self.villages.answers(),
                 ),
             )
         except (UserError, StorageError) as exc:
@@ -538,6 +541,7 @@ class CheckPage(QWizardPage):
                     mapping_overrides=self.wiz.overrides,
                     mark_for_correction=self.mark.isChecked(),
                     operator=operator,
+                    village_team=self.villages.answers(),
                 ),
             )
         except (UserError, StorageError) as exc:

@@ -15,6 +15,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...i18n import _
+
 # field → synonyms, most specific first. A column is matched to the field whose synonym it
 # equals; failing that, the longest synonym it contains.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -43,6 +45,25 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "address": ("地址", "住址", "房屋坐落", "坐落", "房屋地址"),
     "deadline": ("搬迁期限", "腾房期限", "限期", "期限", "交房期限"),
     "survey_date": ("调查日期", "丈量日期", "测量日期", "登记日期", "日期", "入户日期"),
+    "signing_date": (
+        "签约日期", "签约时间", "签订日期", "协议签订日期", "签协议日期", "协议日期", "签约",
+    ),
+    "agreement_number": ("协议编号", "协议号", "合同编号"),
+    "agreement_amount": ("协议金额", "签约金额", "协议补偿金额", "协议总金额"),
+    "paid_amount": (
+        "已支付金额", "已付金额", "已兑付金额", "兑付金额", "已领金额", "支付金额", "实付金额",
+        "已拨付金额", "拨付金额", "已付款",
+    ),
+    "payment_date": (
+        "支付日期", "付款日期", "兑付日期", "拨付日期", "领款日期", "发放日期", "打款日期",
+    ),
+    "vacating_date": ("腾房日期", "腾空日期", "交房日期", "搬迁日期", "搬离日期", "腾退日期"),
+    "demolition_date": ("拆除日期", "拆房日期", "拆迁日期"),
+    "computed_amount": ("核算补偿金额", "核算金额", "测算金额"),
+    "registered_count": ("登记人口", "登记人数"),
+    "household_count": ("户数", "总户数", "涉及户数"),
+    "rate": ("标准", "补偿标准", "单价", "补偿单价", "价格"),
+    "status": ("状态", "签约状态", "进度"),
     "compensation_method": ("补偿方式", "补偿安置方式", "安置方式", "选择方式"),
     "bank_name": ("开户银行", "开户行"),
     "bank_account": ("银行账号", "账号", "银行卡号", "卡号"),
@@ -52,7 +73,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "build_year": ("建造年份", "建成年份", "建房年份"),
     "item_code": ("项目编码", "附属物编码"),
     "item_name": ("附属物", "附属物名称", "项目", "项目名称"),
-    "decoration": ("装修", "装修等级"),
+    "decoration": ("装修", "装修等级", "装修标准", "装修档次"),
     "quantity": ("数量",),
     "unit": ("单位", "计量单位"),
     "member_seq": ("成员序号",),
@@ -62,6 +83,56 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "flag_text": ("原始内容", "原文"),
     "flag_reason": ("原因",),
 }  # fmt: skip
+
+# What each field is called in the wizard, the CLI and the report.
+FIELD_LABELS: dict[str, str] = {
+    "seq": "序号", "code": "户编号", "head_name": "户主姓名", "name": "成员姓名",
+    "id_number": "身份证号码", "relation": "与户主关系", "member_count": "家庭人口（填报）",
+    "legal_area": "合法面积", "unlicensed_area": "无证面积", "structure": "房屋结构",
+    "ledger_amount": "台账补偿金额", "phone": "联系电话", "village": "村", "group": "村民小组",
+    "address": "地址", "deadline": "搬迁期限", "survey_date": "调查日期",
+    "signing_date": "签约日期", "agreement_number": "协议编号", "agreement_amount": "协议金额",
+    "paid_amount": "已支付金额", "payment_date": "支付日期", "vacating_date": "腾房日期",
+    "demolition_date": "拆除日期", "computed_amount": "核算补偿金额",
+    "registered_count": "登记人口", "household_count": "户数", "rate": "补偿标准",
+    "status": "状态", "compensation_method": "补偿方式", "bank_name": "开户银行",
+    "bank_account": "银行账号", "remarks": "备注", "label": "房屋名称", "floors": "层数",
+    "build_year": "建造年份", "item_code": "附属物编码", "item_name": "附属物名称",
+    "decoration": "装修", "quantity": "数量", "unit": "单位", "member_seq": "成员序号",
+    "sex": "性别", "birth_date": "出生日期", "flag_field": "待核实字段",
+    "flag_text": "原始内容", "flag_reason": "待核实原因",
+}  # fmt: skip
+# Fields recognised so the column is explained, but never read: the desk works them out.
+NOT_READ: dict[str, str] = {
+    "computed_amount": "核算金额由本系统按补偿方案计算，不从台账读取",
+    "registered_count": "登记人口按列出的家庭成员计数，不从台账读取",
+    "household_count": "户数是汇总数，不是一户的数据",
+    "rate": "补偿标准在“补偿方案”中维护，不从台账读取",
+    "status": "状态由本系统按签约、支付、腾房记录确定，不从台账读取",
+}
+AMOUNT_FIELDS = frozenset(
+    {"ledger_amount", "agreement_amount", "paid_amount", "computed_amount", "rate"}
+)
+DATE_FIELDS = frozenset({"deadline", "survey_date", "signing_date", "payment_date",
+                         "vacating_date", "demolition_date", "birth_date"})  # fmt: skip
+# Fields that hold words: a column of numbers or in 元 is never read into them.
+TEXT_FIELDS = frozenset({
+    "head_name", "name", "relation", "village", "group", "address", "structure", "label",
+    "item_name", "item_code", "unit", "compensation_method", "bank_name", "decoration", "sex",
+})  # fmt: skip
+# Sheet kinds: the first five are read by the import, the others are reported and left.
+IMPORTED_KINDS = ("households", "members", "structures", "attachments", "flags")
+SHEET_KINDS = (*IMPORTED_KINDS, "summary", "rates", "notes", "unknown", "ignore")
+KIND_LABELS: dict[str, str] = {
+    "households": "户台账", "members": "家庭成员名单", "structures": "房屋明细",
+    "attachments": "附属物明细", "flags": "待核实清单", "summary": "汇总表",
+    "rates": "补偿标准表", "notes": "说明", "unknown": "无法识别", "ignore": "导出的核算数据",
+}  # fmt: skip
+_MONEY_UNIT = re.compile(r"[（(]\s*万?元\s*[)）]|万?元$|金额|补偿款|奖励|补助费?$")
+_LABEL_VALUE = re.compile(r"^[^：:]{1,12}[：:]\s*\S")
+_SUMMARY_NAME = re.compile(r"汇总|统计|合计|总表")
+_RATE_NAME = re.compile(r"标准|单价|价格|费率")
+_NOTES_NAME = re.compile(r"说明|备注|注意|填表|封面|目录")
 
 # Names of the member-level fields: in a sheet of one row per person these vary per row.
 PERSON_FIELDS = ("name", "id_number", "relation", "phone")
@@ -108,6 +179,11 @@ class ColumnMapping:
     field: str | None
     confidence: float
     hidden: bool = False
+    note: str = ""  # why the column is not imported ("" when it is)
+
+    @property
+    def imported(self) -> bool:
+        return self.field is not None and self.field not in NOT_READ and not self.note
 
 
 @dataclass
@@ -115,8 +191,9 @@ class SheetHeader:
     header_rows: tuple[int, ...]  # 1-based rows of the header
     columns: list[ColumnMapping]
     amount_factor: int = 1  # 10,000 when the units line or the header says 万元
-    kind: str = "households"  # households, members, structures, attachments, flags, ignore
+    kind: str = "households"  # one of SHEET_KINDS
     notes: list[str] = field(default_factory=list)
+    kind_reason: str = ""  # why the sheet is of its kind, in Chinese
 
     @property
     def first_data_row(self) -> int:
@@ -126,7 +203,7 @@ class SheetHeader:
         """field → column index (the most confident column per field)."""
         best: dict[str, ColumnMapping] = {}
         for c in self.columns:
-            if c.field is None:
+            if c.field is None or c.note:
                 continue
             old = best.get(c.field)
             if old is None or c.confidence > old.confidence:
@@ -146,6 +223,8 @@ def _row_score(row: tuple[Any, ...]) -> tuple[int, int]:
     matched, texts = 0, 0
     for v in row:
         if isinstance(v, str) and v.strip():
+            if _LABEL_VALUE.match(v.strip()):
+                return 0, 0  # "填报单位：张庄村": a line about the sheet, not a header
             texts += 1
             if match_field(clean_label(v))[0]:
                 matched += 1
@@ -198,6 +277,8 @@ def detect_header(
             conf -= 0.2
         columns.append(ColumnMapping(c, column_letter(c), shown, fld, conf, c in hidden))
     _resolve_names(columns)
+    _check_content(columns, rows[header_idx[-1] + 1 : header_idx[-1] + 61])
+    _one_column_per_field(columns)
     header = SheetHeader(tuple(i + 1 for i in header_idx), columns)
     for row in rows[: header_idx[0]]:
         if any(isinstance(v, str) and _UNIT_WAN.search(v) for v in row):
@@ -205,8 +286,60 @@ def detect_header(
     for col in columns:
         if col.field == "ledger_amount" and "万元" in col.header:
             header.amount_factor = 10_000
-    header.kind = _sheet_kind(header, sheet_name)
+    header.kind, header.kind_reason = _sheet_kind(header, sheet_name)
     return header
+
+
+def _check_content(columns: list[ColumnMapping], sample: list[tuple[Any, ...]]) -> None:
+    """A column in 元 or holding numbers is never read into a field of words (附属物(元) is
+    an amount, not the attachment's name); the column is reported as not imported."""
+    for c in columns:
+        if c.field is None or c.field not in TEXT_FIELDS:
+            continue
+        label = FIELD_LABELS.get(c.field, c.field)
+        if _MONEY_UNIT.search(c.header.split("/")[-1]) or _MONEY_UNIT.search(c.header):
+            c.note = _("这是金额列，不能作为“{label}”导入", label=label)
+            continue
+        values = [r[c.index] for r in sample if c.index < len(r) and r[c.index] is not None]
+        values = [v for v in values if not (isinstance(v, str) and not v.strip())]
+        numbers = sum(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+        if c.field != "item_code" and len(values) >= 3 and numbers * 10 >= len(values) * 8:
+            c.note = _("这一列填的是数字，不能作为“{label}”导入", label=label)
+
+
+def _one_column_per_field(columns: list[ColumnMapping]) -> None:
+    """Each field is read from one column: the surest (a visible one before a hidden one,
+    then the leftmost); the others are reported as not imported."""
+    best: dict[str, ColumnMapping] = {}
+    for c in columns:
+        if c.field is None or c.note:
+            continue
+        old = best.get(c.field)
+        if old is None or c.confidence > old.confidence:
+            best[c.field] = c
+    for c in columns:
+        if c.field is None or c.note:
+            continue
+        kept = best[c.field]
+        if kept is not c:
+            c.note = _("与{letter}列“{header}”同为“{label}”，只导入{letter}列", letter=kept.letter,
+                       header=kept.header, label=FIELD_LABELS.get(c.field, c.field))  # fmt: skip
+
+
+def column_status(c: ColumnMapping) -> str:
+    """The column's mapping in words: "→ 户主姓名", or why it is not imported."""
+    if c.field is None:
+        return _("未识别，不导入")
+    label = _(FIELD_LABELS.get(c.field, c.field))
+    if c.note:
+        return _("不导入：{why}", why=c.note)
+    if c.field in NOT_READ:
+        return _("“{label}”，不导入：{why}", label=label, why=_(NOT_READ[c.field]))
+    return _("→ {label}", label=label)
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS.get(kind, kind))
 
 
 def _is_subheader(upper: tuple[Any, ...], lower: tuple[Any, ...]) -> bool:
@@ -234,21 +367,47 @@ def _resolve_names(columns: list[ColumnMapping]) -> None:
             c.field = "name"
 
 
-def _sheet_kind(header: SheetHeader, sheet_name: str) -> str:
+def _sheet_kind(header: SheetHeader, sheet_name: str) -> tuple[str, str]:
+    """(kind, why) from the sheet's columns and name. A household needs a name or an ID
+    number, so a sheet with neither column is never a household ledger."""
     fields = set(header.fields())
     name = sheet_name.strip()
+    people = fields & {"head_name", "name", "id_number"}
     if name in EXPORT_ONLY_SHEETS:
-        return "ignore"
+        return "ignore", _("本系统导出的核算或协议数据，导入时不读取")
     if "flag_field" in fields and "flag_text" in fields:
-        return "flags"
+        return "flags", _("有“字段”“原始内容”列：待核实清单")
     if "code" in fields and "item_name" in fields and "quantity" in fields:
-        return "attachments"
-    if "code" in fields and "structure" in fields and not fields & {"head_name", "name"}:
-        return "structures"
+        return "attachments", _("有户编号、附属物名称和数量列：附属物明细")
+    if "code" in fields and "structure" in fields and not people:
+        return "structures", _("有户编号和房屋结构列、没有姓名列：房屋明细")
     household_only = {"head_name", "legal_area", "unlicensed_area", "ledger_amount", "member_count"}
     if "code" in fields and "relation" in fields and not fields & household_only:
-        return "members"
-    return "households"
+        return "members", _("有户编号和与户主关系列、没有户级数据列：家庭成员名单")
+    if {"head_name", "name", "relation"} <= fields and not fields & (
+        household_only - {"head_name"}
+    ):
+        return "members", _("有户主、成员姓名和与户主关系列、没有户级数据列：家庭成员名单")
+    if people and not (_SUMMARY_NAME.search(name) and "id_number" not in fields
+                       and "head_name" not in fields):  # fmt: skip
+        return "households", _("有户主姓名或身份证号码列：户台账")
+    if "household_count" in fields or _SUMMARY_NAME.search(name):
+        return "summary", _("没有户主姓名或身份证号码列，每行是一个村或小组的合计：汇总表")
+    if "rate" in fields or (_RATE_NAME.search(name) and "unit" in fields):
+        return "rates", _("有项目、标准、单位列，没有户主姓名或身份证号码列：补偿标准表")
+    if fields & {"group", "village"} and fields & (AMOUNT_FIELDS | {"member_count"}):
+        return "summary", _("没有户主姓名或身份证号码列，每行是一个村或小组的合计：汇总表")
+    return "unknown", _("没有户主姓名或身份证号码列，看不出是哪一种表")
+
+
+def kind_without_header(sheet_name: str, rows: list[tuple[Any, ...]]) -> tuple[str, str]:
+    """(kind, why) for a sheet where no header was found: notes or unknown."""
+    texts = [
+        v for r in rows[:50] for v in r if not (v is None or (isinstance(v, str) and not v.strip()))
+    ]
+    if _NOTES_NAME.search(sheet_name) or (texts and all(isinstance(v, str) for v in texts)):
+        return "notes", _("只有文字、没有表头：说明或备注")
+    return "unknown", _("找不到表头（如“户主”“身份证号码”），看不出是哪一种表")
 
 
 def hidden_columns(path: str, sheet_paths: dict[str, str]) -> dict[str, set[int]]:

@@ -9,19 +9,26 @@ program here, so every export is recorded in the audit log (DOMAIN rule 9).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, literal, select, union_all
+from sqlalchemy import Connection, and_, literal, select, union_all
+from sqlalchemy.orm import Session
 
+from ...domain.scheme import CATEGORY_LABELS
 from ...domain.status import COMPENSATION_METHOD_LABELS, STATUS_LABELS, STRUCTURE_LABELS
 from ...storage import models as m
 from ...storage.db import Database
+from ..access import Action, require
+from ..audit import append as append_audit
+from ..personal_exports import write_with_audit
+from .detect import FIELD_LABELS
 
-__all__ = ["LedgerRows", "log_export", "open_ledger"]
+__all__ = ["LedgerRows", "export_ledger", "log_export", "open_ledger"]
 
 _YIELD = 10_000
 _STATUS = {s.value: label for s, label in STATUS_LABELS.items()}
@@ -30,8 +37,11 @@ _METHOD = {m.value: label for m, label in COMPENSATION_METHOD_LABELS.items()}
 _AGREEMENT_KIND = {"main": "主协议", "supplementary": "补充协议", "decision": "补偿决定"}
 _AGREEMENT_STATUS = {"draft": "草稿", "signed": "已签约", "decided": "已作出"}
 _PAYMENT_KIND = {"payment": "支付", "deposit": "提存"}
-_PAYMENT_METHOD = {"transfer": "转账", "cash": "现金", "cheque": "支票"}
+_PAYMENT_METHOD = {"transfer": "转账", "cash": "现金", "cheque": "支票", "ledger": "台账记载"}
 _CALC_STATUS = {"computed": "已核算", "checked": "已复核", "superseded": "已被取代"}
+# 待核实 field codes that are not ledger columns (the others: detect.FIELD_LABELS).
+_FLAG_FIELDS = {"history": "已发生事项", "id_number_15": "15位身份证号码", "other": "其他",
+                "head_id_missing": "户主身份证号码"}  # fmt: skip
 
 
 @dataclass
@@ -82,6 +92,24 @@ class LedgerRows:
             yield (r[0], r[1] + 1, *r[2:6], _day(r[6]), r[7], "是" if r[8] else "",
                    "是" if r[9] else "", r[10])  # fmt: skip
 
+    def project_name(self) -> str:
+        name = self.conn.execute(
+            select(m.Project.name).order_by(m.Project.created_at).limit(1)
+        ).scalar()
+        return str(name or "")
+
+    def _item_names(self) -> dict[str, str]:
+        """Scheme item code → its name (the newest version's), for decoration grades."""
+        names: dict[str, str] = {}
+        stmt = (
+            select(m.RateItem.code, m.RateItem.name)
+            .join(m.SchemeVersion, m.SchemeVersion.id == m.RateItem.scheme_version_id)
+            .order_by(m.SchemeVersion.created_at)
+        )
+        for code, name in self.conn.execute(stmt):
+            names[code] = name
+        return names
+
     def structures(self) -> Iterator[tuple[Any, ...]]:
         h, s = m.Household, m.Structure
         stmt = (
@@ -90,8 +118,10 @@ class LedgerRows:
             .join(h, h.id == s.household_id)
             .order_by(h.code, s.sort_order)
         )  # fmt: skip
+        names = self._item_names()
         for r in self._stream(stmt):
-            yield (r[0], r[1] + 1, r[2], _STRUCTURE.get(r[3], r[3]), *r[4:])
+            grade = f"{r[8]} {names[r[8]]}" if r[8] in names else r[8]
+            yield (r[0], r[1] + 1, r[2], _STRUCTURE.get(r[3], r[3]), *r[4:8], grade, r[9])
 
     def attachments(self) -> Iterator[tuple[Any, ...]]:
         h, a = m.Household, m.Attachment
@@ -116,7 +146,8 @@ class LedgerRows:
             .order_by(h.code, c.version_no, line.seq)
         )  # fmt: skip
         for r in self._stream(stmt):
-            yield (r[0], r[1], _CALC_STATUS.get(r[2], r[2]), *r[3:])
+            yield (r[0], r[1], _CALC_STATUS.get(r[2], r[2]), r[3], r[4], r[5],
+                   CATEGORY_LABELS.get(r[6], r[6]) if r[6] else "", r[7], _quantity(r[8]), *r[9:])  # fmt: skip
 
     def agreements(self) -> Iterator[tuple[Any, ...]]:
         """Agreements and compensation decisions (补偿决定, for holdouts), each with the
@@ -125,14 +156,15 @@ class LedgerRows:
         signed = (
             select(h.code.label("code"), a.number, a.kind, a.status, a.signed_on, a.total_fen,
                    p.kind.label("p_kind"), p.amount_fen, p.paid_on, p.payee, p.method,
-                   p.voucher_no, a.seq_no.label("seq"))
+                   p.voucher_no, a.seq_no.label("seq"), a.origin.label("origin"))
             .join(a, a.household_id == h.id)
             .outerjoin(p, and_(p.agreement_id == a.id))
         )  # fmt: skip
         decided = (
             select(h.code.label("code"), d.number, literal("decision"), literal("decided"),
                    d.decided_on, d.total_fen, p.kind.label("p_kind"), p.amount_fen, p.paid_on,
-                   p.payee, p.method, p.voucher_no, literal(0).label("seq"))
+                   p.payee, p.method, p.voucher_no, literal(0).label("seq"),
+                   literal("desk").label("origin"))
             .join(d, d.household_id == h.id)
             .outerjoin(p, and_(p.decision_id == d.id))
         )  # fmt: skip
@@ -141,8 +173,11 @@ class LedgerRows:
             both.c.code, both.c.seq, both.c.paid_on
         )
         for r in self._stream(stmt):
+            status = _AGREEMENT_STATUS.get(r[3], r[3])
+            if r[12] == "ledger":  # signed before the desk arrived, imported from a ledger
+                status += "（台账导入）"
             yield (
-                r[0], r[1], _AGREEMENT_KIND.get(r[2], r[2]), _AGREEMENT_STATUS.get(r[3], r[3]),
+                r[0], r[1], _AGREEMENT_KIND.get(r[2], r[2]), status,
                 _day(r[4]), r[5], _PAYMENT_KIND.get(r[6], r[6] or ""), r[7], _day(r[8]), r[9],
                 _PAYMENT_METHOD.get(r[10], r[10] or ""), r[11],
             )  # fmt: skip
@@ -158,7 +193,21 @@ class LedgerRows:
         )  # fmt: skip
         for r in self._stream(stmt):
             resolved = _day(r[7])
-            yield (r[0], r[1] + 1 if r[1] is not None else None, r[2] or "", *r[3:7], resolved)
+            shown = FIELD_LABELS.get(r[3], _FLAG_FIELDS.get(r[3], r[3]))
+            yield (r[0], r[1] + 1 if r[1] is not None else None, r[2] or "", shown, *r[4:7],
+                   resolved)  # fmt: skip
+
+
+def _quantity(text: Any) -> Any:
+    """A calculation line's decimal text as a number for the sheet (Excel keeps a double;
+    text that is not a plain number stays text)."""
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        return text
+    if number != number or number in (float("inf"), float("-inf")):
+        return text
+    return int(number) if number.is_integer() and abs(number) < 1e15 else number
 
 
 def _day(value: Any) -> date | None:
@@ -183,15 +232,36 @@ def log_export(
     db: Database, *, file_name: str, counts: dict[str, int], operator: Any = None
 ) -> None:
     """Record that the full ledger (with ID numbers) was exported, by whom, to which file."""
-    now = datetime.now(UTC)
     with db.session() as s, s.begin():
-        s.execute(
-            insert(m.AuditLog),
-            [{
-                "id": uuid.uuid4(), "at": now, "operator_id": getattr(operator, "id", None),
-                "operator_login": getattr(operator, "login", ""), "action": "export",
-                "entity": "ledger", "entity_id": "", "household_id": None, "before": None,
-                "after": {"file": file_name, **counts},
-                "note": f"台账导出（含完整身份证号码）：{file_name}"[:1000],
-            }],
-        )  # fmt: skip
+        append_audit(s, [_export_row(file_name, counts, operator)])
+
+
+def export_ledger(
+    db: Database,
+    path: Path,
+    write: Callable[[Path, LedgerRows], dict[str, int]],
+    operator: Any,
+) -> dict[str, int]:
+    """Write the full ledger with ``write(path, rows)`` (the xlsx writer) and log the export:
+    only roles that may export it; the file and its audit row together, or neither
+    (``services.personal_exports``). Returns the row counts per sheet."""
+    require(operator, Action.EXPORT_LEDGER)
+
+    def produce(part: Path) -> dict[str, int]:
+        with open_ledger(db) as rows:
+            return write(part, rows)
+
+    def audit(s: Session, counts: dict[str, int]) -> None:
+        append_audit(s, [_export_row(str(path), counts, operator)])
+
+    return write_with_audit(db, path, produce, audit)
+
+
+def _export_row(file_name: str, counts: dict[str, int], operator: Any) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(), "at": datetime.now(UTC), "operator_id": getattr(operator, "id", None),
+        "operator_login": getattr(operator, "login", ""), "action": "export",
+        "entity": "ledger", "entity_id": "", "household_id": None, "before": None,
+        "after": {"file": file_name, **counts},
+        "note": f"台账导出（含完整身份证号码）：{file_name}"[:1000],
+    }  # fmt: skip

@@ -18,25 +18,46 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ...domain.names import normalize_name
 from ...i18n import _
+from ..access import Action, require_once_staffed
 from ..errors import UserError
 from ..gc_pause import gc_paused
+from ..input_files import regular_file_problem
 from .analysis import LedgerAnalysis, SheetAnalysis
-from .detect import SheetHeader, detect_header, hidden_columns
+from .detect import (
+    FIELD_LABELS,
+    SheetHeader,
+    column_letter,
+    detect_header,
+    hidden_columns,
+    kind_label,
+    kind_without_header,
+)
+from .formulas import formulas_without_results
+from .reimport import find_existing, lock_signed
 from .resolve import ImportReport, Plan, report_from, resolve
-from .rows import Flag, HouseholdPlan, RowOutcome, RowReader, plan_sheet
+from .rows import Flag, HouseholdPlan, RowOutcome, RowReader, no_identity, plan_sheet
 from .values import cell_text, is_blank, read_area, read_quantity, read_structure
+from .villages import check_village_team, ledger_villages, reject_unknown_villages, unknown_villages
 
 __all__ = [
     "ImportReport", "LedgerAnalysis", "LedgerFileError", "SheetAnalysis", "analyse", "apply",
-    "preview",
+    "ledger_villages", "preview", "unknown_villages",
 ]  # fmt: skip
 
+_MAX_LEDGER_BYTES = 200 * 1024 * 1024  # a 9,000-household ledger is a few MB
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _GROUP_SHEET = re.compile(r"(第?[0-9一二三四五六七八九十百]+(村民)?小?组)$")
 _VILLAGE = re.compile(r"(?:.*[省市县区镇乡道])?([\u4e00-\u9fff]{1,8}?村)(?![民委])")
 PREVIEW_ROWS = 30
+_SCHEME_CODE = re.compile(r"[A-Z][A-Z0-9_-]{0,39}")
+# The export writes 待核实 fields by their Chinese names; read back as the field codes.
+_FIELD_CODES = {label: code for code, label in FIELD_LABELS.items()} | {
+    "已发生事项": "history", "15位身份证号码": "id_number_15", "其他": "other",
+    "户主身份证号码": "head_id_missing",
+}  # fmt: skip
 
 
 class LedgerFileError(UserError):
@@ -48,8 +69,9 @@ class LedgerFileError(UserError):
 
 def check_file(path: Path) -> None:
     """Raise :class:`LedgerFileError` for anything that is not a readable .xlsx workbook."""
-    if not path.exists():
-        raise LedgerFileError(_("找不到文件：{path}", path=path))
+    # Regular files only (a device such as /dev/zero never ends), and a size limit.
+    if problem := regular_file_problem(path, _MAX_LEDGER_BYTES):
+        raise LedgerFileError(problem)
     with path.open("rb") as f:
         head = f.read(8)
         if head == _OLE_MAGIC:
@@ -99,6 +121,7 @@ def _analyse(path: Path, today: date | None) -> LedgerAnalysis:
             ws.title: ws._worksheet_path for ws in wb.worksheets if hasattr(ws, "_worksheet_path")
         }
         hidden = hidden_columns(str(path), paths)
+        formulas = formulas_without_results(str(path), paths)
         sheets: list[SheetAnalysis] = []
         title = ""
         for ws in wb.worksheets:
@@ -113,7 +136,10 @@ def _analyse(path: Path, today: date | None) -> LedgerAnalysis:
             first = _title_of(rows, header)
             title = title or first
             village, group = _place(ws.title, first)
-            sheets.append(SheetAnalysis(ws.title, header, village, group, rows))
+            sheet = SheetAnalysis(ws.title, header, village, group, rows)
+            if header is None:
+                sheet.bare_kind = kind_without_header(ws.title, rows)
+            sheets.append(sheet)
     except LedgerFileError:
         raise
     except Exception as exc:
@@ -136,10 +162,11 @@ def _analyse(path: Path, today: date | None) -> LedgerAnalysis:
         for s in sheets:
             if s.header is not None and s.header.kind == "members":
                 s.header.kind = "households"
+                s.header.kind_reason = _("没有户表：同一户编号的连续各行为一户")
     villages = [s.village for s in sheets if s.village]
     for s in sheets:
         s.village = s.village or _village_in(title) or (villages[0] if villages else "")
-    analysis = LedgerAnalysis(path, title, sheets, today)
+    analysis = LedgerAnalysis(path, title, sheets, today, formulas)
     # The preview: the outcomes of each sheet's first rows (the whole plan is made by apply).
     by_sheet = preview(analysis)
     for s in sheets:
@@ -158,9 +185,10 @@ def preview(
     within these rows: the database and the rest of the file are looked at by ``apply``."""
     head = LedgerAnalysis(analysis.path, analysis.title, [
         SheetAnalysis(s.name, s.header, s.village, s.group,
-                      s.rows[: (s.header.first_data_row if s.header else 0) + PREVIEW_ROWS])
+                      s.rows[: (s.header.first_data_row if s.header else 0) + PREVIEW_ROWS],
+                      bare_kind=s.bare_kind)
         for s in analysis.sheets
-    ], analysis.today)  # fmt: skip
+    ], analysis.today, analysis.formulas)  # fmt: skip
     with gc_paused():
         plan = _plan(head, mapping_overrides, mark_for_correction)
         resolve(plan, mark=mark_for_correction, known_ids={}, known_codes=set(),
@@ -215,12 +243,11 @@ def _plan(
     outcomes: list[RowOutcome] = []
     keyed: list[tuple[str, RowOutcome, dict[str, Any], RowReader]] = []
     for s in analysis.sheets:
-        if s.header is None:
-            outcomes.append(RowOutcome(s.name, 1, "skipped", _("整张工作表未找到表头，未导入")))
-            continue
-        if s.header.kind == "ignore":
-            outcomes.append(
-                RowOutcome(s.name, 1, "skipped", _("导出的核算或协议数据，导入时不读取"))
+        if s.header is None or not s.imported:
+            # Every row is accounted for: the sheet's kind says why none is imported.
+            why = _("{kind}，整张工作表不导入", kind=kind_label(s.kind))
+            outcomes.extend(
+                RowOutcome(s.name, r, "skipped", why) for r in range(1, len(s.rows) + 1)
             )
             continue
         reader = RowReader(
@@ -228,6 +255,7 @@ def _plan(
             analysis.today, mark,
         )  # fmt: skip
         result = plan_sheet(reader, s.rows)
+        _unread_formulas(reader, result.outcomes, analysis.formulas.get(s.name, {}))
         households.extend(result.households)
         outcomes.extend(result.outcomes)
         keyed.extend((k, o, v, reader) for k, o, v in result.keyed)
@@ -235,33 +263,72 @@ def _plan(
     return Plan(households, outcomes)
 
 
+def _unread_formulas(
+    reader: RowReader, outcomes: list[RowOutcome], missing: dict[int, set[int]]
+) -> None:
+    """Rows read with a formula cell that holds no result say so (the value stays empty)."""
+    if not missing:
+        return
+    mapped = set(reader.cols.values())
+    for o in outcomes:
+        cols = missing.get(o.row, set()) & mapped
+        if o.outcome in ("household", "member") and cols:
+            o.warnings.extend(
+                _("{column}列是公式，文件中没有保存计算结果，未能读取（该项留空）；"
+                  "请用Excel或WPS打开并保存后重新导入", column=column_letter(c))
+                for c in sorted(cols)
+            )  # fmt: skip
+
+
 def _merge_keyed(
     households: list[HouseholdPlan],
     keyed: list[tuple[str, RowOutcome, dict[str, Any], RowReader]],
     today: date,
 ) -> None:
-    """Rows of member, building, attachment and 待核实 sheets, joined by 户编号."""
+    """Rows of member, building, attachment and 待核实 sheets, joined by 户编号 (a member
+    list without 户编号: by its 户主 column, the head's name on the household sheet)."""
     by_code = {h.code: h for h in households if h.code}
-    # A member or building sheet lists every household's rows: what the household sheet's
-    # own columns gave (the head, area totals) is replaced, also where it lists none.
-    kinds = {k for k, *_rest in keyed}
+    heads: dict[str, list[HouseholdPlan]] = {}
+    for h in households:
+        if h.persons and h.persons[0].name:
+            heads.setdefault(h.persons[0].name, []).append(h)
+    # A member or building sheet keyed by 户编号 lists every household's rows: what the
+    # household sheet's own columns gave (the head, area totals) is replaced, also where it
+    # lists none. A list by 户主 replaces the members of the households it names.
+    kinds = {k for k, _o, v, _r in keyed if k != "members" or not is_blank(v.get("code"))}
     for h in households:
         if "members" in kinds:
-            h.persons.clear()
-            h.flags = [f for f in h.flags if f.person_index is None]
-            h.keyed_members = True
+            _members_from_list(h)
         if "structures" in kinds:
             h.structures.clear()
     for kind, outcome, values, reader in keyed:
         code = cell_text(values.get("code")).upper()
         hh = by_code.get(code)
+        if hh is None and kind == "members" and not code:
+            head = normalize_name(cell_text(values.get("head_name")))
+            found = heads.get(head, [])
+            if len(found) != 1:
+                outcome.outcome = "rejected"
+                outcome.reason = (
+                    _("户主“{name}”在户表中有 {n} 户同名，无法确定是哪一户；请加上户编号",
+                      name=head, n=len(found)) if found
+                    else _("户主“{name}”在户表中不存在", name=head)
+                )  # fmt: skip
+                continue
+            hh = found[0]
+            if not hh.keyed_members:
+                _members_from_list(hh)
         if hh is None:
             outcome.outcome = "rejected"
             outcome.reason = _("户编号“{code}”在户表中不存在", code=code)
             continue
         rownum = outcome.row
         flags = hh.flags
-        if kind == "members":
+        if kind == "members" and not any(
+            not is_blank(values.get(f)) for f in ("head_name", "name", "id_number")
+        ):
+            outcome.outcome, outcome.reason = "rejected", no_identity()
+        elif kind == "members":
             # Re-use the row reader's person logic on a row of just the mapped values.
             reader_row = _row_for(reader, values)
             reader.person(reader_row, rownum, hh, head=read_is_head(values))
@@ -278,7 +345,7 @@ def _merge_keyed(
                 "floors": int(floors) if isinstance(floors, int | float) and floors else 1,
                 "build_year": int(year) if isinstance(year, int | float) and year else None,
                 "remarks": remark or cell_text(values.get("remarks")),
-                "decoration": cell_text(values.get("decoration"))[:40],
+                "decoration": _grade(cell_text(values.get("decoration")))[:40],
             })  # fmt: skip
             outcome.outcome = "detail"
         elif kind == "attachments":
@@ -293,7 +360,9 @@ def _merge_keyed(
         elif kind == "flags":
             seq = values.get("member_seq")
             hh.flags.append(
-                Flag(cell_text(values.get("flag_field")), cell_text(values.get("flag_text")),
+                Flag(_FIELD_CODES.get(cell_text(values.get("flag_field")),
+                                      cell_text(values.get("flag_field"))),
+                     cell_text(values.get("flag_text")),
                      cell_text(values.get("flag_reason")), outcome.sheet, rownum, "",
                      int(seq) - 1 if isinstance(seq, int | float) and seq else None, kept=True)
             )  # fmt: skip
@@ -301,6 +370,19 @@ def _merge_keyed(
     for h in households:
         if h.keyed_members:
             h.persons.sort(key=lambda p: p.relation != "户主")
+
+
+def _grade(text: str) -> str:
+    """A decoration grade as the export shows it, "DEC-MID 室内装修补偿（中档）" → its code."""
+    code, _sep, name = text.partition(" ")
+    return code if name and _SCHEME_CODE.fullmatch(code) else text
+
+
+def _members_from_list(h: HouseholdPlan) -> None:
+    """The household's members come from a member list: drop those of its own row."""
+    h.persons.clear()
+    h.flags = [f for f in h.flags if f.person_index is None]
+    h.keyed_members = True
 
 
 def read_is_head(values: dict[str, Any]) -> bool:
@@ -337,6 +419,7 @@ def apply(
     mark_for_correction: bool = True,
     dry_run: bool = False,
     operator: Any = None,
+    village_team: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import the analysed workbook into ``db_target`` (a :class:`Database`, or a path/URL:
     a new path creates a new project database). One transaction: all or nothing.
@@ -344,10 +427,32 @@ def apply(
     ``mapping_overrides``: sheet → field → 0-based column (None: do not read the field).
     ``mark_for_correction``: import rows with unusable values (the field empty, the original
     text kept as 待核实) — else reject those rows. ``dry_run``: report only, write nothing.
+    ``village_team``: village name → team code for villages the project does not know
+    (see :func:`unknown_villages`); households of an unanswered unknown village are rejected.
     """
+    check_village_team(db_target, village_team)
     with gc_paused():
         return _apply(analysis, db_target, mapping_overrides, mark_for_correction, dry_run,
-                      operator)  # fmt: skip
+                      operator, village_team)  # fmt: skip
+
+
+def _find_existing(db_target: Any, plan: Plan) -> None:
+    """find_existing for a dry run's target (a Database, or a path/URL opened to read)."""
+    from ...storage.db import Database
+    from .write import open_target
+
+    if isinstance(db_target, Database):
+        find_existing(db_target, plan.households)
+        return
+    text = str(db_target)
+    if "://" not in text and (not Path(text).exists() or Path(text).stat().st_size == 0):
+        return
+    db, _created, close = open_target(db_target)
+    try:
+        find_existing(db, plan.households)
+    finally:
+        if close:
+            db.close()
 
 
 def _apply(
@@ -357,23 +462,35 @@ def _apply(
     mark_for_correction: bool,
     dry_run: bool,
     operator: Any,
+    village_team: dict[str, str] | None,
 ) -> ImportReport:
     from .write import existing_keys, open_target, write_plan
 
     plan = _plan(analysis, mapping_overrides, mark_for_correction)
     members_layout = _members_layout(analysis)
+    unknown = unknown_villages(analysis, db_target, village_team)
     if dry_run:
         known_ids, known_codes = existing_keys(db_target)
+        _find_existing(db_target, plan)
         resolve(plan, mark=mark_for_correction, known_ids=known_ids, known_codes=known_codes,
                 members_layout=members_layout)  # fmt: skip
-        return report_from(plan, dry_run=True)
+        reject_unknown_villages(plan, unknown)
+        lock_signed(plan.households, plan.outcomes)
+        return report_from(plan, dry_run=True, sheets=analysis.sheets)
     db, created, close = open_target(db_target)
     try:
+        if not created:  # an existing project's database: HQ's to import into
+            require_once_staffed(db, operator, Action.IMPORT_LEDGER)
         known_ids, known_codes = existing_keys(db)
+        if not created:
+            find_existing(db, plan.households)
         resolve(plan, mark=mark_for_correction, known_ids=known_ids, known_codes=known_codes,
                 members_layout=members_layout)  # fmt: skip
-        report = report_from(plan, dry_run=False)
-        write_plan(db, analysis, [h for h in plan.households if not h.rejected], operator)
+        reject_unknown_villages(plan, unknown)
+        lock_signed(plan.households, plan.outcomes)
+        report = report_from(plan, dry_run=False, sheets=analysis.sheets)
+        write_plan(db, analysis, [h for h in plan.households if not h.rejected], operator,
+                   village_team)  # fmt: skip
         report.created_database = created
         return report
     except BaseException:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...i18n import _
-from .rows import Flag, HouseholdPlan, PersonPlan, RowOutcome
+from .detect import column_status, kind_label
+from .rows import HEAD_ID_MISSING, Flag, HouseholdPlan, PersonPlan, RowOutcome
 
 _NOT_DATA_NOTE = ("空行", "标题或表头行")
 
@@ -31,6 +32,9 @@ class ImportReport:
     outcomes: list[RowOutcome] = field(default_factory=list)
     created_database: bool = False
     dry_run: bool = False
+    # Per sheet: its kind and why, and each column's mapping in words (see describe_sheets).
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,7 +42,29 @@ class ImportReport:
             "persons": self.persons,
             "rejected": self.rejected,
             "warnings": self.warnings,
+            "skipped": self.skipped,
+            "sheets": self.sheets,
         }
+
+
+def describe_sheets(sheets: list[Any]) -> list[dict[str, Any]]:
+    """Each sheet's kind, whether it is imported and why, and its columns' mapping."""
+    out = []
+    for s in sheets:
+        columns = []
+        if s.header is not None:
+            columns = [
+                {"column": c.letter, "header": c.header, "mapping": column_status(c)}
+                for c in s.header.columns
+                if c.header
+            ]
+        out.append({
+            "sheet": s.name, "kind": kind_label(s.kind), "imported": s.imported,
+            "reason": s.kind_reason,
+            "header_rows": list(s.header.header_rows) if s.header is not None else [],
+            "columns": columns,
+        })  # fmt: skip
+    return out
 
 
 # --- checking rows against each other -------------------------------------------------------
@@ -96,6 +122,8 @@ def resolve(
                 continue
             other = ids.get(p.id_number)
             elsewhere = known_ids.get(p.id_number)
+            if h.existing is not None and elsewhere == h.existing.code:
+                elsewhere = None  # the household this row updates
             if other is None and elsewhere is None:
                 ids[p.id_number] = (h, p)
                 kept.append(p)
@@ -134,7 +162,10 @@ def resolve(
                 person = h.persons[f.person_index]
                 f.person_index = kept.index(person) if person in kept else None
         h.persons = kept
-        if h.code and h.code in codes:
+        if h.existing is not None:
+            h.code = h.existing.code
+            codes.add(h.code)
+        elif h.code and h.code in codes:
             h.flags.append(Flag("code", h.code, _("户编号{code}重复，已另编新号", code=h.code),
                                 h.sheet, h.row, ""))  # fmt: skip
             h.code = ""
@@ -143,6 +174,10 @@ def resolve(
     for h in plan.households:
         if h.rejected:
             continue
+        explained = {f.person_index for f in h.flags if f.field == "id_number"}
+        h.flags = [
+            f for f in h.flags if f.field != HEAD_ID_MISSING or f.person_index not in explained
+        ]
         for f in h.flags:
             o = outcome.get((f.sheet, f.row))
             if o is None or o.outcome == "rejected":
@@ -156,15 +191,19 @@ def resolve(
                 o.warnings.append(where + f.reason + _("（已导入，该项留空并标记待核实）"))
 
 
-def report_from(plan: Plan, *, dry_run: bool) -> ImportReport:
-    rejected, warnings = [], []
+def report_from(plan: Plan, *, dry_run: bool, sheets: list[Any] | None = None) -> ImportReport:
+    rejected, warnings, skipped = [], [], []
+    quiet = {_(x) for x in _NOT_DATA_NOTE}
+    whole = {s.name for s in sheets or [] if not s.imported}
     for o in plan.outcomes:
         if o.outcome == "rejected":
             rejected.append({"sheet": o.sheet, "row": o.row, "reason": o.reason})
-        elif o.outcome == "skipped" and o.reason not in {_(x) for x in _NOT_DATA_NOTE}:
-            warnings.append(
-                {"sheet": o.sheet, "row": o.row, "reason": _("未导入：{why}", why=o.reason)}
-            )
+        elif o.outcome == "skipped":
+            skipped.append({"sheet": o.sheet, "row": o.row, "reason": o.reason})
+            if o.reason not in quiet and o.sheet not in whole:
+                warnings.append(
+                    {"sheet": o.sheet, "row": o.row, "reason": _("未导入：{why}", why=o.reason)}
+                )
         for w in o.warnings:
             warnings.append({"sheet": o.sheet, "row": o.row, "reason": w})
     kept = [h for h in plan.households if not h.rejected]
@@ -175,4 +214,6 @@ def report_from(plan: Plan, *, dry_run: bool) -> ImportReport:
         warnings=warnings,
         outcomes=plan.outcomes,
         dry_run=dry_run,
+        sheets=describe_sheets(sheets or []),
+        skipped=skipped,
     )

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from ...i18n import _
-from .detect import SheetHeader, clean_label, column_letter, match_field
+from .detect import NOT_READ, SheetHeader, clean_label, column_letter, match_field
 from .values import (
     CellProblem,
     cell_text,
@@ -28,11 +28,14 @@ from .values import (
     read_method,
     read_name,
     read_phone,
+    read_place_name,
     read_relation,
     read_structure,
 )
 
 HEAD = "户主"
+# The flag of a head without an ID number; left out when another flag explains the blank.
+HEAD_ID_MISSING = "head_id_missing"
 _TOTAL = re.compile(r"^(本页|本组|全村|总)?(小计|合计|总计|累计)")
 _FOOTER = re.compile(r"^(制表|审核|填表|说明|注[:：]|负责人|签字|签名|盖章|复核|经办)")
 
@@ -84,6 +87,12 @@ class HouseholdPlan:
     key: list[tuple[Any, ...]] = field(default_factory=list)  # raw values: duplicate check
     keyed_members: bool = False
     rejected: bool = False
+    # What already happened, as the ledger records it (see HISTORY_FIELDS): dates, amounts
+    # in fen and the agreement number; imported as history and flagged for checking.
+    history: dict[str, Any] = field(default_factory=dict)
+    # The project's household this row stands for (a re-imported ledger, see .reimport).
+    existing: Any = None
+    person_ids: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -104,7 +113,12 @@ def mapped_columns(header: SheetHeader, overrides: dict[str, int | None] | None)
         if col is not None:
             cols = {f: c for f, c in cols.items() if c != col}
             cols[fld] = col
-    return cols
+    return {f: c for f, c in cols.items() if f not in NOT_READ}
+
+
+# The project's past a ledger may record: field → (reader kind, label).
+HISTORY_FIELDS = ("signing_date", "agreement_number", "agreement_amount", "paid_amount",
+                  "payment_date", "vacating_date", "demolition_date")  # fmt: skip
 
 
 @dataclass
@@ -233,6 +247,10 @@ class RowReader:
             p.sex = sex if sex in ("男", "女") else ""
             if "birth_date" in self.cols:
                 p.birth_date = self.value(row, "birth_date", read_date, flags, rownum, index)
+        if head and id_value is None and is_blank(self.get(row, "id_number")):
+            where = _col(self.cols["id_number"]) if "id_number" in self.cols else ""
+            flags.append(Flag(HEAD_ID_MISSING, "", _("户主没有身份证号码，需核实后补填"),
+                              self.sheet, rownum, where, index, kept=True))  # fmt: skip
         if id_value and id_value[1]:
             flags.append(
                 Flag("id_number_15", cell_text(self.get(row, "id_number")),
@@ -245,9 +263,9 @@ class RowReader:
         hh = HouseholdPlan(sheet=self.sheet, row=rownum, village=self.village, group=self.group)
         fl = hh.flags
         if "village" in self.cols and not is_blank(self.get(row, "village")):
-            hh.village = cell_text(self.get(row, "village"))[:100]
+            hh.village = self.value(row, "village", read_place_name, fl, rownum) or hh.village
         if "group" in self.cols and not is_blank(self.get(row, "group")):
-            hh.group = cell_text(self.get(row, "group"))[:100]
+            hh.group = self.value(row, "group", read_place_name, fl, rownum) or hh.group
         hh.code = cell_text(self.get(row, "code")).upper()[:40] if "code" in self.cols else ""
         hh.address = cell_text(self.get(row, "address"))[:200]
         hh.compensation_method = self.value(row, "compensation_method", read_method, fl, rownum)
@@ -273,9 +291,35 @@ class RowReader:
                  "unlicensed_area_dm2": unlicensed or 0, "floors": 1, "build_year": None,
                  "remarks": remark}
             )  # fmt: skip
+        self.history(row, rownum, hh)
         hh.key.append(self.key(row))
         self.person(row, rownum, hh, head=True)
         return hh
+
+    def history(self, row: tuple[Any, ...], rownum: int, hh: HouseholdPlan) -> None:
+        """Signing, payment, vacating and demolition as the ledger records them."""
+        fl, factor, got = hh.flags, self.header.amount_factor, hh.history
+        for fld in ("signing_date", "payment_date", "vacating_date", "demolition_date"):
+            day = self.value(row, fld, read_date, fl, rownum)
+            if day is not None:
+                got[fld] = day
+        for fld in ("agreement_amount", "paid_amount"):
+            fen = self.value(row, fld, lambda v: read_amount(v, factor), fl, rownum)
+            if fen is not None:
+                got[fld] = fen
+        if "agreement_number" in self.cols and not is_blank(self.get(row, "agreement_number")):
+            got["agreement_number"] = cell_text(self.get(row, "agreement_number"))[:60]
+        if got:
+            fl.append(Flag("history", history_text(got), _(
+                "台账记载的已发生事项（签约、支付、腾房、拆除），按台账原样导入，需核实"),
+                self.sheet, rownum, "", kept=True))  # fmt: skip
+
+    def has_identity(self, row: tuple[Any, ...]) -> bool:
+        """A household or member row needs a name or an ID number."""
+        return any(
+            f in self.cols and not is_blank(self.get(row, f))
+            for f in ("head_name", "name", "id_number")
+        )
 
     def key(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """The row's values without its 序号: the same key means an exact duplicate."""
@@ -285,6 +329,30 @@ class RowReader:
 
 def _col(index: int) -> str:
     return column_letter(index)
+
+
+def history_text(got: dict[str, Any]) -> str:
+    """ "签约日期 2026-10-01；协议金额 123,456.00 元；…" (the flag's original text)."""
+    from ...domain.money import format_fen
+
+    parts = []
+    labels = {"signing_date": _("签约日期"), "agreement_number": _("协议编号"),
+              "agreement_amount": _("协议金额"), "paid_amount": _("已支付金额"),
+              "payment_date": _("支付日期"), "vacating_date": _("腾房日期"),
+              "demolition_date": _("拆除日期")}  # fmt: skip
+    for fld in HISTORY_FIELDS:
+        if fld not in got:
+            continue
+        v = got[fld]
+        shown = v.isoformat() if isinstance(v, date) else v
+        if fld in ("agreement_amount", "paid_amount"):
+            shown = _("{amount} 元", amount=format_fen(v))
+        parts.append(f"{labels[fld]} {shown}")
+    return "；".join(parts)
+
+
+def no_identity() -> str:
+    return _("没有姓名，也没有身份证号码，不能确定是谁；请在台账中补填后重新导入")
 
 
 def plan_sheet(reader: RowReader, rows: list[tuple[Any, ...]]) -> SheetRows:
@@ -307,6 +375,9 @@ def plan_sheet(reader: RowReader, rows: list[tuple[Any, ...]]) -> SheetRows:
                 (header.kind, RowOutcome(sheet, rownum, "member"), _keyed(reader, row))
             )
             out.outcomes.append(out.keyed[-1][1])
+            continue
+        if not reader.has_identity(row):
+            out.outcomes.append(RowOutcome(sheet, rownum, "rejected", no_identity()))
             continue
         starts = True
         if reader.members_layout and current is not None:

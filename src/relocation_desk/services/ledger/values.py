@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ...domain import idnumber, names, phone
+from ...domain import idnumber, limits, names, phone
 from ...domain.money import AmountError, parse_amount
 from ...domain.status import StructureType
 from ...domain.units import QuantityError, parse_area, parse_quantity
@@ -118,17 +118,33 @@ def read_amount(value: Any, factor: int = 1) -> int:
                 fen *= factor
     except AmountError as exc:
         raise CellProblem(exc.reason) from None
-    return fen
+    if fen < 0:
+        raise CellProblem(
+            _("金额“{text}”是负数；台账中的补偿、协议和已付金额不能为负，请核对",
+              text=cell_text(value))
+        )  # fmt: skip
+    try:
+        return limits.check_amount(fen)  # 万元 columns multiply after parsing
+    except limits.LimitError as exc:
+        raise CellProblem(exc.reason) from None
+
+
+def read_place_name(value: Any) -> str:
+    """A village or group name: refused (never cut) when longer than the column or holding
+    control characters."""
+    try:
+        return limits.check_code(
+            cell_text(value), _("村组名称"), limits.TEXT_LIMITS["village_name"]
+        )
+    except limits.LimitError as exc:
+        raise CellProblem(exc.reason) from None
 
 
 def read_count(value: Any) -> int:
-    text = cell_text(value)
-    text = unicodedata.normalize("NFKC", text).removesuffix("人").removesuffix("口").strip()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if text.isascii() and text.isdigit() and int(text) <= 99:
-        return int(text)
-    raise CellProblem(_("家庭人口“{text}”不是人数；请填写整数，如 4", text=cell_text(value)))
+    try:
+        return limits.member_count(value)
+    except limits.LimitError as exc:
+        raise CellProblem(exc.reason) from None
 
 
 def read_method(value: Any) -> str:
@@ -147,7 +163,9 @@ def read_method(value: Any) -> str:
     )
 
 
-_DATE_TEXT = re.compile(r"(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?")
+_DATE_TEXT = re.compile(
+    r"(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*[日号]?(?:\s+0{1,2}:00(?::00)?)?"
+)
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
@@ -167,6 +185,10 @@ def read_date(value: Any) -> date:
             _("无法识别的日期“{text}”；请写成 2026-03-05 或 2026年3月5日", text=cell_text(value))
         )
     year, month, day = (int(x) for x in match.groups())
+    if not 1900 <= year <= 2100:
+        raise CellProblem(
+            _("日期“{text}”的年份{year}不合理；请核对", text=cell_text(value), year=year)
+        )
     try:
         return date(year, month, day)
     except ValueError:

@@ -4,7 +4,9 @@ Values are normalised by the ledger readers with the same domain functions the h
 service uses; the register columns (head, counts, areas, ``search_text``) come from
 :func:`.household_values.register_columns`, so an imported household looks exactly like one
 saved in the editor. A new database path creates a new project: project, team (``T01`` when
-the ledger's codes name none), villages and groups from the ledger.
+the ledger's codes name none), villages and groups from the ledger. What the ledger says
+already happened (signed agreements, payments, milestones) is written by :mod:`.past` in the
+same transaction, after the households.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from ...domain.status import HouseholdStatus
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database, open_database
+from ..audit import chain_rows
 from ..bulk_writer import BulkWriter
 from ..households.values import register_columns
+from .past import Household, Numbering, plan_past
+from .reimport import update_households
 
 if TYPE_CHECKING:
     from .analysis import LedgerAnalysis
@@ -31,6 +36,11 @@ if TYPE_CHECKING:
 DEFAULT_TEAM = "T01"
 _CODE = re.compile(r"^([A-Z][A-Z0-9]{0,9})-(\d{1,8})$")
 _CN_NUMBERS = "一二三四五六七八九十"
+
+
+def _typed(value: Any) -> uuid.UUID:
+    """An id as a UUID (the rows here hold SQLite's stored form, 32 hex digits)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
 def open_target(target: Any) -> tuple[Database, bool, bool]:
@@ -90,6 +100,27 @@ def existing_keys(target: Any) -> tuple[dict[str, str], set[str]]:
     return {k: v for k, v in ids.items() if k}, codes
 
 
+def village_teams(target: Any) -> tuple[dict[str, str | None], list[str]]:
+    """The project's villages (name → its team's code, None when it has none) and its team
+    codes; both empty for a database that does not exist yet (a new project)."""
+    if not isinstance(target, Database):
+        text = str(target)
+        if "://" not in text and (not Path(text).exists() or Path(text).stat().st_size == 0):
+            return {}, []
+        db = open_database(target)
+        try:
+            return village_teams(db)
+        finally:
+            db.close()
+    with target.session() as s:
+        teams = dict(s.execute(select(m.Team.id, m.Team.code)).all())
+        villages = {
+            name: teams.get(tid) if tid is not None else None
+            for name, tid in s.execute(select(m.Village.name, m.Village.team_id))
+        }
+    return villages, sorted(teams.values())
+
+
 def _team_name(code: str) -> str:
     digits = code[1:]
     if digits.isdigit() and 1 <= int(digits) <= 10:
@@ -98,8 +129,17 @@ def _team_name(code: str) -> str:
 
 
 def write_plan(
-    db: Database, analysis: LedgerAnalysis, households: list[HouseholdPlan], operator: Any
+    db: Database,
+    analysis: LedgerAnalysis,
+    households: list[HouseholdPlan],
+    operator: Any,
+    village_team: dict[str, str] | None = None,
 ) -> None:
+    """Write the households. Each goes to its village's team: the village's own team, else
+    ``village_team`` (village name → team code, the user's answer); a village with neither
+    gets the team its households' codes name, or the first team (a new project has one)."""
+    updates = [h for h in households if h.existing is not None]  # see .reimport
+    households = [h for h in households if h.existing is None]
     sqlite = db.is_sqlite
     # On SQLite the rows are built in their stored form (see _stored) for the bulk writer.
     conv: Any = _stored if sqlite else (lambda v: v)
@@ -123,9 +163,7 @@ def write_plan(
             })  # fmt: skip
         teams = {t.code: conv(t.id) for t in s.execute(select(m.Team.code, m.Team.id).where(
             m.Team.project_id == project_key))}  # fmt: skip
-        default_team = conv(getattr(operator, "team_id", None)) or (
-            teams[min(teams)] if teams else None
-        )
+        default_team = teams[min(teams)] if teams else None
         new_teams: list[dict[str, Any]] = []
 
         def team_id(code: str) -> uuid.UUID:
@@ -138,9 +176,17 @@ def write_plan(
 
         if default_team is None:
             default_team = team_id(DEFAULT_TEAM)
-        default_code = next(c for c, i in teams.items() if i == default_team)
-        villages = {v.name: conv(v.id) for v in s.execute(select(m.Village.name, m.Village.id).where(
-            m.Village.project_id == project_key))}  # fmt: skip
+        villages, village_tid = {}, {}
+        for v in s.execute(select(m.Village.name, m.Village.id, m.Village.team_id).where(
+                m.Village.project_id == project_key)):  # fmt: skip
+            villages[v.name] = conv(v.id)
+            village_tid[v.name] = conv(v.team_id)
+        answered = {name: team_id(code) for name, code in (village_team or {}).items()}
+        by_codes: dict[str, str] = {}  # village → the team its first coded household names
+        for h in households:
+            found = _CODE.match(h.code) if h.code else None
+            if found:
+                by_codes.setdefault((h.village or _("未注明村"))[:100], found[1])
         groups = {(conv(g.village_id), g.name): conv(g.id) for g in s.execute(
             select(m.VillageGroup.village_id, m.VillageGroup.name, m.VillageGroup.id)
             .join(m.Village, m.Village.id == m.VillageGroup.village_id)
@@ -164,20 +210,31 @@ def write_plan(
         attachment_rows: list[dict[str, Any]] = []
         flag_rows: list[dict[str, Any]] = []
         audit_rows: list[dict[str, Any]] = []
+        # What already happened (see .past): sealed records with their audit rows.
+        agreement_rows: list[dict[str, Any]] = []
+        payment_rows: list[dict[str, Any]] = []
+        milestone_rows: list[dict[str, Any]] = []
+        numbering = Numbering.load(s, project_key)
+        at = datetime.now(UTC)
+        team_codes = {i: c for c, i in teams.items()}
         for h in households:
-            found = _CODE.match(h.code) if h.code else None
-            if found:
-                tid, code = team_id(found[1]), h.code
-            else:
-                tid = default_team
-                highest[default_code] = highest.get(default_code, 0) + 1
-                code = f"{default_code}-{highest[default_code]:04d}"
             vname = (h.village or _("未注明村"))[:100]
+            tid = village_tid.get(vname) or answered.get(vname)
+            if tid is None:
+                tid = team_id(by_codes[vname]) if vname in by_codes else default_team
+                village_tid[vname] = tid
             vid = villages.get(vname)
             if vid is None:
                 vid = villages[vname] = new_id()
                 new_villages.append({"id": vid, "project_id": project_id, "name": vname,
                                      "code": "", "team_id": tid, **stamps})  # fmt: skip
+            if h.code and _CODE.match(h.code):
+                code = h.code
+            else:
+                prefix = team_codes.get(tid) or next(c for c, i in teams.items() if i == tid)
+                team_codes[tid] = prefix
+                highest[prefix] = highest.get(prefix, 0) + 1
+                code = f"{prefix}-{highest[prefix]:04d}"
             gid = None
             if h.group:
                 gid = groups.get((vid, h.group))
@@ -229,6 +286,7 @@ def write_plan(
             )
             source = f"{analysis.path.name} {h.sheet}"
             seen_flags: set[tuple[Any, ...]] = set()
+            first_flag = len(flag_rows)
             for f in h.flags:
                 # A re-imported export reads a problem again from its row and from 待核实.
                 key = (f.field, f.original_text, f.reason, f.person_index)
@@ -246,6 +304,24 @@ def write_plan(
                     "source": ((f.sheet and f"{analysis.path.name} {f.sheet} {f.row}") or source)[:255],
                     "created_at": now, "resolved_at": None, "resolved_by": None,
                 })  # fmt: skip
+            if h.history:
+                past = plan_past(
+                    Household(
+                        id=_typed(hid), project_id=_typed(project_id), head_name=register["head_name"],
+                        compensation_method=h.compensation_method or "",
+                        status=HouseholdStatus.REGISTERED.value,
+                    ),
+                    h, analysis.path.name, numbering, operator, at,
+                )  # fmt: skip
+                for rows, made in ((agreement_rows, past.agreements), (payment_rows, past.payments),
+                                   (milestone_rows, past.milestones), (audit_rows, past.audits)):  # fmt: skip
+                    rows.extend({k: conv(v) for k, v in row.items()} for row in made)
+                if past.status is not None:
+                    hh_rows[-1]["status"] = past.status.value
+                text = past.text()
+                for f in flag_rows[first_flag:]:
+                    if text and f["field"] == "history":
+                        f["reason"] = f"{f['reason']}；{text}"
             audit_rows.append({
                 "id": new_id(), "at": now, "operator_id": op_id, "operator_login": op_login,
                 "action": "import", "entity": "household",
@@ -258,11 +334,16 @@ def write_plan(
         # SQLite: values converted once to their stored form and handed to the driver in
         # batches (demo_writer.BulkWriter); SQLAlchemy's per-value processing took half the
         # write time. PostgreSQL: Core executemany.
+        for row in update_households(s, analysis.path.name, updates, operator, datetime.now(UTC)):
+            keys = ("id", "at", "operator_id", "household_id")
+            audit_rows.append({k: conv(v) if k in keys else v for k, v in row.items()})
+        chain_rows(s, audit_rows)  # their places in the audit chain, in this transaction
         writer = BulkWriter(s.connection()) if db.is_sqlite else None
         for model, rows in (
             (m.Project, project_rows), (m.Team, new_teams), (m.Village, new_villages), (m.VillageGroup, new_groups),
             (m.Household, hh_rows), (m.Person, person_rows), (m.Structure, structure_rows),
-            (m.Attachment, attachment_rows), (m.DataFlag, flag_rows), (m.AuditLog, audit_rows),
+            (m.Attachment, attachment_rows), (m.DataFlag, flag_rows), (m.Agreement, agreement_rows),
+            (m.Payment, payment_rows), (m.Milestone, milestone_rows), (m.AuditLog, audit_rows),
         ):  # fmt: skip
             table: Any = model.__table__
             if writer is not None:
