@@ -19,12 +19,17 @@ class EngineError(InputError):
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a calculation (one rate item; at most one line per item).
+    """One line of a calculation (one rate item; at most one line per item, except the
+    产权调换 item of a household with chosen flats: its price difference follows as one line
+    per flat and tier under the same item, see :mod:`.resettlement_lines`).
 
     For every line ``amount_fen == multiply_half_up(rate_fen, quantity)``, except percent
     lines (``unit`` ``%``: ``rate_fen`` is the basis, ``quantity`` the percent, amount =
-    basis × percent / 100). A property-swap deduction has a negative ``rate_fen`` and amount;
-    a swap line with amount 0 only states the resettlement area.
+    basis × percent / 100), lines whose rate is derived and kept exact (``rate_fen`` is that
+    rate rounded to the fen; the amount is the exact rate × quantity, rounded) and area lines
+    rounded per building (the sum of each building's rounded amount); their explanations say
+    so. A property-swap deduction has a negative ``rate_fen`` and amount; a swap line with
+    amount 0 only states the resettlement area.
     """
 
     seq: int

@@ -23,6 +23,8 @@ from ..i18n import _
 from .calculation import Line
 from .household_input import HouseholdInput
 from .scheme import BonusWindow, Per, RateItem, RateKind, Scheme, category_label, find_window
+from .scheme_conditions import Condition, compile_conditions
+from .scheme_scope import rounding
 from .status import STRUCTURE_LABELS, StructureType
 
 __all__ = ["Draft", "Facts", "Step", "bonus_day", "judged_on", "prepare", "window_for"]
@@ -188,6 +190,18 @@ class Texts:
         self.chosen = _("；选定安置面积 {area}㎡")
         self.price = _("；安置房价款 {area}{unit} × {rate}元/{unit} = {price}元，从补偿款中扣除")
         self.no_price = _("；不计价款")
+        self.flats = _("；已选安置房 {n}套 共 {area}㎡，房款按以下各档结算，此项不另计价款")
+        self.entitled_legal = _("应安置面积 按合法面积 {area}㎡ 等面积调换")
+        self.conditions = _("；适用条件：{conditions}")
+        self.derived_fen = _(
+            "（单价：{other}单价 {base}元/{unit} × {percent}% = {exact}元/{unit}，"
+            "四舍五入到分为 {rate}元/{unit}）"
+        )
+        self.derived_exact = _(
+            "（单价：{other}单价 {base}元/{unit} × {percent}% = {exact}元/{unit}，单价不取整，金额四舍五入到分）"
+        )
+        self.building_part = _("第{n}幢 {area}{unit} × {rate}元/{unit} = {amount}元")
+        self.by_building = _("{basis}，按幢取整：{parts}；合计 {amount}元")
 
 
 # --- one applicable item, prepared --------------------------------------------------------------
@@ -207,6 +221,7 @@ class Step:
         "basis_text",
         "category",
         "code",
+        "conditions",
         "constant",
         "date_source",
         "item",
@@ -217,11 +232,15 @@ class Step:
         "months",
         "name",
         "per",
+        "per_building",
         "percent",
         "percent_ratio",
         "percent_text",
         "periods",
+        "rate_den",
         "rate_fen",
+        "rate_note",
+        "rate_num",
         "rate_text",
         "rule",
         "structure_label",
@@ -241,6 +260,17 @@ class Step:
         self.rate_text = yuan(item.rate_fen)
         self.rule: Rule = RULES[item.kind]
         params = item.params
+        # The rate as the fraction rate_num / rate_den fen (den 1 unless derived, exact).
+        self.rate_num, self.rate_den, self.rate_note = item.rate_fen, 1, ""
+        if "rate_of" in params:
+            self._derive_rate(scheme, texts)
+        self.per_building = rounding(scheme.params) == "building" and item.kind in (
+            RateKind.AREA,
+            RateKind.DECORATION,
+        )
+        self.conditions: tuple[Condition, ...] = compile_conditions(
+            item.conditions, scheme.params, judged_on
+        )
         self.legality = str(params["legality"]) if "legality" in params else ""
         self.structure_type = item.structure_type
         self.per = item.per if "per" in params else None
@@ -289,6 +319,32 @@ class Step:
                 self.rate_fen * self.times,
                 _("{times}次", times=self.times),
             )
+
+    def _derive_rate(self, scheme: Scheme, texts: Texts) -> None:
+        """``rate_of``: a share of another item's rate, rounded to the fen or kept exact."""
+        ref = self.item.params["rate_of"]
+        other = scheme.item(ref["code"])
+        assert other is not None  # parse_scheme checked it
+        percent = Decimal(ref["percent"])
+        p, q = (percent / 100).as_integer_ratio()
+        exact = Decimal(other.rate_fen) * percent / 10000  # yuan, exact (≤ 6 places)
+        fields = {
+            "other": other.name,
+            "base": yuan(other.rate_fen),
+            "unit": self.unit,
+            "percent": num(percent),
+            "exact": num(cents if (cents := exact.quantize(Decimal("0.01"))) == exact else exact),
+        }
+        rounded = half_up(other.rate_fen * p, q)
+        self.rate_fen = rounded
+        if self.item.params.get("rate_rounding", "fen") == "exact":
+            self.rate_num, self.rate_den = other.rate_fen * p, q
+            self.rate_text = fields["exact"]
+            self.rate_note = texts.derived_exact.format(**fields)
+        else:
+            self.rate_num, self.rate_den = rounded, 1
+            self.rate_text = yuan(rounded)
+            self.rate_note = texts.derived_fen.format(rate=yuan(rounded), **fields)
 
 
 _DERIVED = (RateKind.PERCENT, RateKind.VULNERABLE_UPLIFT, RateKind.MINIMUM_GUARANTEE)
@@ -359,7 +415,44 @@ def _area_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: date) -
         area=area_text(dm2),
         unit=step.unit,
     )
-    return _simple(step, area(dm2), step.rate_fen * dm2, basis, 100)
+    if step.per_building:
+        legality, kind = step.legality, step.structure_type
+        parts = [
+            (n, s.area_dm2(legality))
+            for n, s in enumerate(facts.household.structures, start=1)
+            if (kind is None or s.structure_type is kind) and s.area_dm2(legality)
+        ]
+        return _by_building(step, dm2, parts, basis)
+    return _area_line(step, dm2, basis)
+
+
+def _area_line(step: Step, dm2: int, basis: str) -> Draft | None:
+    """rate × area, the rate possibly a derived one (its derivation told on the line)."""
+    draft = _simple(step, area(dm2), step.rate_num * dm2, basis, 100 * step.rate_den)
+    if draft is None or not step.rate_note:
+        return draft
+    quantity, rate, amount, unit, text = draft
+    return (quantity, rate, amount, unit, text + step.rate_note)
+
+
+def _by_building(step: Step, dm2: int, parts: list[tuple[int, int]], basis: str) -> Draft | None:
+    """Rounding per building: each building's amount rounded to the fen, then added up."""
+    if len(parts) < 2:
+        return _area_line(step, dm2, basis)
+    texts = step.texts
+    amounts = [half_up(step.rate_num * part, 100 * step.rate_den) for _n, part in parts]
+    amount = sum(amounts)
+    text = texts.by_building.format(
+        basis=basis,
+        parts="；".join(
+            texts.building_part.format(
+                n=n, area=area_text(part), unit=step.unit, rate=step.rate_text, amount=yuan(a)
+            )
+            for (n, part), a in zip(parts, amounts, strict=True)
+        ),
+        amount=yuan(amount),
+    )
+    return (area(dm2), step.rate_fen, amount, step.unit, text + step.rate_note)
 
 
 def _decoration_rule(
@@ -378,7 +471,15 @@ def _decoration_rule(
     if not dm2:
         return None
     basis = step.texts.decoration_basis.format(name=step.name, area=area_text(dm2), unit=step.unit)
-    return _simple(step, area(dm2), step.rate_fen * dm2, basis, 100)
+    if step.per_building:
+        code = step.code
+        parts = [
+            (n, s.area_dm2(legality))
+            for n, s in enumerate(facts.household.structures, start=1)
+            if s.decoration == code and s.area_dm2(legality)
+        ]
+        return _by_building(step, dm2, parts, basis)
+    return _area_line(step, dm2, basis)
 
 
 _MEMO_SIZE = 2048
@@ -564,6 +665,10 @@ def _guarantee_rule(step: Step, facts: Facts, earlier: Sequence[Line], as_of: da
 
 
 def entitled_area_dm2(item: RateItem, household: HouseholdInput) -> int:
+    """The flat area a swap household is entitled to: per person × members, or its legal
+    area 1:1 where the scheme says ``entitled`` ``legal_area``."""
+    if item.entitled_by_legal_area:
+        return household.area_dm2("legal")
     return household.member_count * item.area_per_person_dm2
 
 
@@ -571,16 +676,27 @@ def _resettlement_rule(
     step: Step, facts: Facts, earlier: Sequence[Line], as_of: date
 ) -> Draft | None:
     h, texts = facts.household, step.texts
-    entitled = h.member_count * step.area_per_person_dm2
+    by_legal_area = step.item.entitled_by_legal_area
+    entitled = facts.legal if by_legal_area else h.member_count * step.area_per_person_dm2
     chosen = entitled if h.resettlement_area_dm2 is None else h.resettlement_area_dm2
+    flats = h.chosen_flats
+    if flats:
+        chosen = sum(f.area_dm2 for f in flats)
     if chosen == 0:
         return None
     qty = area(chosen)
-    text = texts.entitled.format(
-        n=h.member_count,
-        per=area_text(step.area_per_person_dm2),
-        area=area_text(entitled),
-    )
+    if by_legal_area:
+        text = texts.entitled_legal.format(area=area_text(entitled))
+    else:
+        text = texts.entitled.format(
+            n=h.member_count,
+            per=area_text(step.area_per_person_dm2),
+            area=area_text(entitled),
+        )
+    if flats:
+        # The flats' price is on the tier lines that follow (engine: chosen flats).
+        text += texts.flats.format(n=len(flats), area=area_text(chosen))
+        return (qty, 0, 0, step.unit, text)
     if chosen != entitled:
         text += texts.chosen.format(area=area_text(chosen))
     # The flat's price is set against the compensation: a negative line (rate 0: area only).

@@ -16,7 +16,13 @@ from ..i18n import _
 from .errors import InputError
 from .status import CompensationMethod, StructureType
 
-__all__ = ["AttachmentInput", "HouseholdInput", "StructureInput", "household_to_dict"]
+__all__ = [
+    "AttachmentInput",
+    "ChosenFlatInput",
+    "HouseholdInput",
+    "StructureInput",
+    "household_to_dict",
+]
 
 
 def _check_count(value: Any, what: str) -> None:
@@ -62,12 +68,34 @@ class AttachmentInput:
 
 
 @dataclass(frozen=True)
+class ChosenFlatInput:
+    """A resettlement flat the household has chosen, as its settlement needs it: its name on
+    paper, contracted built area (dm²), market price per ㎡ (fen) and 楼层系数 (thousandths)."""
+
+    label: str
+    area_dm2: int
+    unit_price_fen: int
+    coefficient_milli: int = 1000
+
+    def __post_init__(self) -> None:
+        _check_count(self.area_dm2, _("安置房面积"))
+        _check_count(self.unit_price_fen, _("安置房单价"))
+        _check_count(self.coefficient_milli, _("楼层系数"))
+
+
+@dataclass(frozen=True)
 class HouseholdInput:
     """A household as the engine sees it.
 
     ``signed_on`` / ``vacated_on`` decide signing and vacating bonuses once they are known;
     ``resettlement_area_dm2`` is the flat area chosen for a swap (None: the full entitlement).
+    ``chosen_flats`` are the resettlement flats chosen, in the order chosen: their price
+    difference enters the calculation (see :mod:`.resettlement_lines`).
     ``vulnerable`` marks a 困难户 (低保, disability …) for the scheme's uplift.
+
+    ``dibao``, ``disabled``, ``cadre`` (a member is a cadre or a cadre's relative), ``village``
+    and ``group`` (names) are what a scheme's item conditions and scope may ask about; they
+    reach the inputs hash through the conditions they decide, not as data of their own.
     """
 
     code: str
@@ -80,10 +108,17 @@ class HouseholdInput:
     vacated_on: date | None = None
     business_area_dm2: int = 0
     resettlement_area_dm2: int | None = None
+    dibao: bool = False
+    disabled: bool = False
+    cadre: bool = False
+    village: str = ""
+    group: str = ""
+    chosen_flats: tuple[ChosenFlatInput, ...] = ()
 
     def __post_init__(self) -> None:
         # Lists are accepted for convenience; stored as tuples so the input stays immutable.
         object.__setattr__(self, "structures", tuple(self.structures))
+        object.__setattr__(self, "chosen_flats", tuple(self.chosen_flats))
         object.__setattr__(self, "attachments", tuple(self.attachments))
         object.__setattr__(
             self, "compensation_method", CompensationMethod(self.compensation_method)
@@ -104,12 +139,14 @@ class HouseholdInput:
 
 def household_to_dict(household: HouseholdInput) -> dict[str, Any]:
     """Canonical JSON-ready form (for hashing). Structures and attachments are sorted: their
-    order on the survey form does not change any amount."""
+    order on the survey form does not change any amount. Chosen flats keep their order (it
+    decides which flat carries the excess) and appear only when there are any, so the hashes
+    of households without a choice stay as they were."""
 
     def ordered(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         return sorted(rows, key=lambda r: sorted(r.items()))
 
-    return {
+    found: dict[str, Any] = {
         "code": household.code,
         "member_count": household.member_count,
         "structures": ordered(
@@ -132,3 +169,14 @@ def household_to_dict(household: HouseholdInput) -> dict[str, Any]:
         "business_area_dm2": household.business_area_dm2,
         "resettlement_area_dm2": household.resettlement_area_dm2,
     }
+    if household.chosen_flats:
+        found["chosen_flats"] = [
+            {
+                "label": f.label,
+                "area_dm2": f.area_dm2,
+                "unit_price_fen": f.unit_price_fen,
+                "coefficient_milli": f.coefficient_milli,
+            }
+            for f in household.chosen_flats
+        ]
+    return found

@@ -74,6 +74,7 @@ COMPARED_FIELDS: tuple[str, ...] = (
     "total_fen",
     "mark",
     "status",
+    "resettlement",
 )
 
 # Crockford's base32: no I, L, O, U (nothing to confuse with 1, 0 or V when typed).
@@ -143,10 +144,13 @@ def public_row(
     total_fen: int | None = None,
     status: str = "",
     calculation_version: int | None = None,
+    resettlement: str = "",
 ) -> dict[str, Any]:
     """The frozen public figures of one household (JSON-ready; ``masked_id`` already masked).
 
-    Amounts are only on compensation and signing notices."""
+    Amounts are only on compensation, signing and resettlement notices. ``resettlement`` (安置情况:
+    the flats chosen) is stored only when there is one, so rows of households without a
+    property swap stay as they were posted before the column existed."""
     row: dict[str, Any] = {
         "code": code,
         "head_name": head_name,
@@ -163,6 +167,8 @@ def public_row(
         row["amounts"] = grouped_amounts(lines)
         row["total_fen"] = total_fen if total_fen is not None else sum(x.amount_fen for x in lines)
         row["calculation_version"] = calculation_version
+    if resettlement:
+        row["resettlement"] = resettlement
     return row
 
 
@@ -181,10 +187,17 @@ class RowChange:
     new: Any
 
 
-def compare_rows(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[RowChange]:
+# What a choice of flats changes is posted on the 选房结果公示; on the other kinds the 安置情况
+# column follows it, but a new choice alone does not make their figures stale.
+FIGURE_FIELDS: tuple[str, ...] = tuple(f for f in COMPARED_FIELDS if f != "resettlement")
+
+
+def compare_rows(
+    old: Mapping[str, Any], new: Mapping[str, Any], fields: Sequence[str] = COMPARED_FIELDS
+) -> list[RowChange]:
     """Public fields whose value differs (amounts compared per column)."""
     out: list[RowChange] = []
-    for field in COMPARED_FIELDS:
+    for field in fields:
         if field == "amounts":
             a, b = old.get("amounts") or {}, new.get("amounts") or {}
             for col in (*MAIN_CATEGORIES, OTHER):

@@ -21,7 +21,7 @@ class Column:
 def columns() -> tuple[Column, ...]:
     households, sign, paid = _("户数进度"), _("签约"), _("支付")
     moved, money, todo = _("腾房拆除"), _("金额（元）"), _("待办")
-    cadre, closing = _("干部户"), _("限时销号")
+    cadre, closing, choosing = _("干部户"), _("限时销号"), _("选房")
     return (
         Column(households, _("总户数"), "households", "count", True),
         Column(households, _("已调查"), "surveyed", "count", False),
@@ -37,6 +37,8 @@ def columns() -> tuple[Column, ...]:
         Column(moved, _("今日腾房"), "vacated_today", "count", False),
         Column(moved, _("累计腾房"), "vacated", "count", True),
         Column(moved, _("已拆除"), "demolished", "count", False),
+        Column(choosing, _("今日选房"), "chosen_today", "count", False),
+        Column(choosing, _("已选房"), "chosen", "count", True),
         Column("", _("补偿决定"), "decisions", "count", False),
         Column(money, _("核算金额"), "computed_fen", "fen", False),
         Column(money, _("签约金额"), "signed_fen", "fen", True),

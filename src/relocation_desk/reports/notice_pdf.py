@@ -730,6 +730,12 @@ def _notice_sheet(view: RoundView) -> Sheet:
     tail = []
     if view.kind is not NoticeKind.SURVEY:
         tail.append(Column("total", _("合计"), 76, "right"))
+    # 安置情况: the flats a household chose in a property swap, on every notice with money.
+    placed = view.kind is NoticeKind.RESETTLEMENT or any(
+        "resettlement" in r.data for r in view.rows
+    )
+    if placed:
+        tail.append(Column("resettlement", _("安置情况"), 150, "left", True))
     tail.append(Column("remarks", _("备注"), 116, "left", True))
     columns = fixed + money + tail
 
@@ -761,6 +767,8 @@ def _notice_sheet(view: RoundView) -> Sheet:
             if not survey:
                 v = d.get("total_fen")
                 out.append(Cell(format_fen(v) if v else "0.00"))
+            if placed:
+                out.append(Cell(d.get("resettlement", "")))
             out.append(Cell("；".join(remarks)))
             return out
         out = [
@@ -775,6 +783,8 @@ def _notice_sheet(view: RoundView) -> Sheet:
         out += [_money_cell(d, k, ch.get(key)) for k, key in keys]
         if not survey:
             out.append(_money_cell(d, "total", ch.get("total_fen")))
+        if placed:
+            out.append(_plain_cell(d.get("resettlement", ""), ch.get("resettlement")))
         out.append(Cell("；".join(remarks)))
         return out
 
@@ -791,6 +801,8 @@ def _notice_sheet(view: RoundView) -> Sheet:
             out.append(format_fen(sum((d.get("amounts") or {}).get(k, 0) for d in live)))
         if view.kind is not NoticeKind.SURVEY:
             out.append(format_fen(sum(d.get("total_fen") or 0 for d in live)))
+        if placed:
+            out.append("")
         out.append("")
         return out
 
@@ -828,6 +840,7 @@ _FIELD_LABELS = {
     "total_fen": "合计",
     "mark": "干部标记",
     "status": "备注",
+    "resettlement": "安置情况",
 }
 
 
