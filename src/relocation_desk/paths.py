@@ -51,3 +51,22 @@ DEMO_HOUSEHOLDS = 3000
 
 def demo_database() -> Path:
     return user_data_dir() / "demo" / "demo.sqlite"
+
+
+USER_GUIDE_FILES = {"zh_CN": "用户手册.pdf", "en": "user-guide.pdf"}
+
+
+def user_guide(language: str) -> Path:
+    """The printable user guide in ``language`` (zh_CN or en; others get the Chinese one).
+
+    A bundle carries the PDFs in ``relocation_desk/user-guide``; a source checkout has them in
+    ``docs/user-guide``. The path is returned even when the file is missing, so the caller can
+    say which file it looked for.
+    """
+    name = USER_GUIDE_FILES.get(language, USER_GUIDE_FILES["zh_CN"])
+    here = Path(__file__).resolve().parent
+    candidates = (here / "user-guide" / name, here.parents[1] / "docs" / "user-guide" / name)
+    for c in candidates:
+        if c.is_file():
+            return c
+    return candidates[-1]
