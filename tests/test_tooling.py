@@ -54,13 +54,14 @@ def _translated_literals() -> set[str]:
 
 
 def _label_tables() -> set[str]:
-    from relocation_desk.domain import status
+    from relocation_desk.domain import permissions, status
 
     tables = (
         status.STATUS_LABELS,
         status.STRUCTURE_LABELS,
         status.ROLE_LABELS,
         status.COMPENSATION_METHOD_LABELS,
+        permissions.ACTION_LABELS,
     )
     return {label for table in tables for label in table.values()}
 

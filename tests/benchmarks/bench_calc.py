@@ -31,11 +31,16 @@ from sqlalchemy import select
 from relocation_desk.domain.scheme import RateKind, Scheme
 from relocation_desk.services.calculation.inputs import SchemeBook
 from relocation_desk.services.calculation.service import CalculationService
-from relocation_desk.services.households.service import project_id_of
+from relocation_desk.services.households.service import OperatorRef, operators, project_id_of
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
 
 AS_OF = date(2026, 11, 23)
+
+
+def _hq(db: Database) -> OperatorRef:
+    """HQ staff: they compute every team's households."""
+    return next(o for o in operators(db) if o.role == "hq")
 
 
 def _load() -> str:
@@ -43,7 +48,7 @@ def _load() -> str:
 
 
 def one_household(db: Database) -> None:
-    svc = CalculationService(db, None)
+    svc = CalculationService(db, _hq(db))
     with db.session() as s:
         ids = list(
             s.scalars(select(m.Household.id).where(m.Household.status == "surveyed").limit(201))
@@ -71,7 +76,7 @@ def one_household(db: Database) -> None:
 
 
 def recompute(db: Database) -> None:
-    svc = CalculationService(db, None)
+    svc = CalculationService(db, _hq(db))
     for label in ("recompute all (first)", "recompute all (no change)"):
         seen: list[tuple[int, int]] = []
         t, c = time.perf_counter(), time.process_time()
@@ -97,7 +102,7 @@ def _draft(db: Database) -> Scheme:
 def impact(db: Database) -> None:
     draft = _draft(db)
     t, c = time.perf_counter(), time.process_time()
-    report = CalculationService(db, None).impact_preview(draft, as_of=AS_OF)
+    report = CalculationService(db, _hq(db)).impact_preview(draft, as_of=AS_OF)
     print(
         f"impact preview (+1 % on one house rate): {time.perf_counter() - t:.1f} s "
         f"(CPU {time.process_time() - c:.1f} s), compared "

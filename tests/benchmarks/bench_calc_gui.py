@@ -61,7 +61,9 @@ def main() -> None:
                 return list(s.scalars(query))
 
         timed("changed households after a run (calculation scan)", changed_since)
-        window = MainWindow(db)
+        from tests.operators import operator_with_role
+
+        window = MainWindow(db, operator_with_role(db, "hq"))  # HQ: every team, in full
         window.show()
         window.register.index._ready()  # type: ignore[union-attr]
         app.processEvents()

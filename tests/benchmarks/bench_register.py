@@ -48,10 +48,12 @@ def main() -> None:
     from relocation_desk.gui.app import make_app
     from relocation_desk.gui.main_window import MainWindow
     from relocation_desk.storage.db import open_database
+    from tests.operators import operator_with_role
 
     make_app()
     t0 = time.perf_counter()
-    window = MainWindow(open_database(db_path))
+    db = open_database(db_path)
+    window = MainWindow(db, operator_with_role(db, "hq"))  # HQ: every team, in full
     window.show()
     window.table.viewport().repaint()
     print(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from relocation_desk.services.calculation.service import CalculationService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import open_database
+from tests.operators import operator_with_role
 
 AS_OF = date(2026, 11, 23)
 
@@ -23,7 +24,7 @@ def test_one_household(benchmark: Any, bench_db_path: Path, tmp_path: Path) -> N
     try:
         with db.session() as s:
             ids = list(s.scalars(select(m.Household.id).where(m.Household.status == "surveyed")))
-        svc = CalculationService(db, None)
+        svc = CalculationService(db, operator_with_role(db, "hq"))  # every team's
         it = iter(ids)
         view = benchmark.pedantic(lambda: svc.compute(next(it), as_of=AS_OF), rounds=5)
         assert view.created
@@ -36,7 +37,7 @@ def test_recompute_all(benchmark: Any, bench_db_path: Path, tmp_path: Path) -> N
     shutil.copyfile(bench_db_path, path)
     db = open_database(path)
     try:
-        svc = CalculationService(db, None)
+        svc = CalculationService(db, operator_with_role(db, "hq"))  # every team's
         summary = benchmark.pedantic(lambda: svc.recompute_all(as_of=AS_OF), rounds=1)
         assert summary.failed == []
     finally:

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.benchmarks import register_measure as rm
+from tests.operators import operator_with_role
 
 pytestmark = [pytest.mark.slow, pytest.mark.gui]
 
@@ -27,7 +28,9 @@ def window(bench_db_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Any
     target = tmp_path_factory.mktemp("register") / "bench.sqlite"
     shutil.copy(bench_db_path, target)
     make_app()
-    w = MainWindow(open_database(target))
+    db = open_database(target)
+    # HQ sees every team's households in full, so every kind of query has rows to find.
+    w = MainWindow(db, operator_with_role(db, "hq"))
     w.show()
     yield w
     w.close()

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli import assert_one_line_error, cli
+from .test_cli import assert_one_line_error, cli, login_of
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return cli(*args)
+    if args[0] != "agreement":
+        return cli(*args)
+    db = Path(args[args.index("--db") + 1])
+    return cli(*args, "--operator", login_of(db, "hq"))
 
 
 @pytest.fixture

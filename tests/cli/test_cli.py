@@ -12,15 +12,34 @@ from pathlib import Path
 import pytest
 
 EXE = Path(sys.executable).parent / "relocation-desk"
-SUBCOMMANDS = ("gui", "demo", "info", "backup")
+SUBCOMMANDS = ("gui", "demo", "info", "backup", "check")
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+DEMO_PASSWORD = "demo"  # every demo operator's password (``demo --password``'s default)
+
+
+def cli(
+    *args: str, env: dict[str, str] | None = None, password: str | None = DEMO_PASSWORD
+) -> subprocess.CompletedProcess[str]:
+    """Run the command; ``password`` goes in RD_PASSWORD (None: the variable is unset)."""
     full_env = dict(os.environ)
+    full_env.pop("RD_PASSWORD", None)
+    if password is not None:
+        full_env["RD_PASSWORD"] = password
     full_env.update(env or {})
     return subprocess.run(
         [str(EXE), *args], capture_output=True, text=True, env=full_env, timeout=300
     )
+
+
+def login_of(db: Path, role: str) -> str:
+    """The login of the first operator of ``role`` in the database file ``db``."""
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT login FROM operator WHERE role = ? ORDER BY login LIMIT 1", (role,)
+        ).fetchone()
+    assert row is not None, role
+    return str(row[0])
 
 
 def assert_one_line_error(r: subprocess.CompletedProcess[str], *needles: str) -> None:

@@ -11,7 +11,7 @@ import openpyxl
 
 from relocation_desk.domain.money import format_fen, to_chinese_upper
 
-from .test_cli import assert_one_line_error, cli
+from .test_cli import assert_one_line_error, cli, login_of
 
 
 def test_calc_check_and_fairness(demo_db_path: Path, tmp_path: Path) -> None:
@@ -55,10 +55,12 @@ def test_calc_check_and_fairness(demo_db_path: Path, tmp_path: Path) -> None:
     assert_one_line_error(same, "不能是同一人")
     ok = cli("check-calc", "--db", str(db), "--household", code, "--operator", leader)
     assert ok.returncode == 0, ok.stderr
-    everything = cli("calc", "--db", str(db), "--all", "--as-of", "2026-11-23")
+    everything = cli("calc", "--db", str(db), "--all", "--as-of", "2026-11-23",
+                     "--operator", login_of(db, "hq"))  # fmt: skip
     assert everything.returncode == 0, everything.stderr
     assert "已核算" in everything.stderr and "未变" in everything.stdout
-    assert_one_line_error(cli("calc", "--db", str(db), "--household", "X-9"), "X-9")
+    nowhere = cli("calc", "--db", str(db), "--household", "X-9", "--operator", member)
+    assert_one_line_error(nowhere, "X-9")
     out = tmp_path / "f.xlsx"
     fair = cli("fairness", "--db", str(db), "--out", str(out))
     assert fair.returncode == 0, fair.stderr

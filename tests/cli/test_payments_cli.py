@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from .test_cli import assert_one_line_error, cli
+from .test_cli import assert_one_line_error, cli, login_of
 
 
 def test_pay_milestone_and_export(demo_db_path: Path, tmp_path: Path) -> None:
@@ -51,7 +51,8 @@ def test_pay_milestone_and_export(demo_db_path: Path, tmp_path: Path) -> None:
         )
 
     out = tmp_path / "register.xlsx"
-    r = cli("payments", "--db", str(db), "--out", str(out), "--team", code.split("-")[0])
+    r = cli("payments", "--db", str(db), "--out", str(out), "--team", code.split("-")[0],
+            "--operator", login_of(db, "hq"))  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert str(out) in r.stdout and "笔支付" in r.stdout
     ws = load_workbook(out)["支付明细"]
@@ -59,7 +60,8 @@ def test_pay_milestone_and_export(demo_db_path: Path, tmp_path: Path) -> None:
     assert code in codes
     assert all(c.startswith(code.split("-")[0]) or c.startswith("合计") for c in codes)
 
-    r = cli("payments", "--db", str(db), "--out", str(out), "--team", "没有这个组")
+    r = cli("payments", "--db", str(db), "--out", str(out), "--team", "没有这个组",
+            "--operator", login_of(db, "hq"))  # fmt: skip
     assert_one_line_error(r, "找不到工作组")
     r = cli("pay", *base[:2], "--household", "X-0000", "--operator", login, "--amount", "1",
             "--date", today)  # fmt: skip

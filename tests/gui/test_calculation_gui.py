@@ -484,5 +484,5 @@ def test_cancel_stops_recompute_and_keeps_what_was_done(
     assert "已取消" in dialog.label.text()
     _consistent(window.db)
     # Running again finishes the rest.
-    rest = CalculationService(window.db, None).recompute_all(as_of=TODAY)
+    rest = CalculationService(window.db, ops["dingweihua"]).recompute_all(as_of=TODAY)
     assert rest.changed + rest.unchanged > 20 and not rest.cancelled

@@ -843,3 +843,27 @@ def test_a_draft_is_written_during_long_typing_without_pauses(
     type_text(qtbot, editor.members, "光")
     assert editor.draft.written
     assert drafts.load(editor.draft.key).persons[0].name.startswith("司马")
+
+
+def test_hidden_characters_and_over_long_text_are_listed_and_not_saved(
+    open_editor: Any, service: Any, qtbot: Any, db_file: Path
+) -> None:
+    """A name with a right-to-left override and a 201-character address: both listed, the
+    address message names the limit, nothing is saved, nothing is cut."""
+    before = household_count(db_file)
+    editor = new_editor(open_editor, service)
+    table = editor.members
+    type_text(qtbot, table, "王\u202e明")
+    press_key(table, Qt.Key.Key_Tab)
+    type_text(qtbot, table, HEAD_ID)
+    editor.tabs.setCurrentIndex(0)
+    address = editor.basic.address_edit
+    address.setFocus()
+    type_text(qtbot, address, "路" * 201)
+    validated(editor)
+    texts = editor.problems.texts()
+    assert any("U+202E" in t for t in texts), texts
+    assert any("201" in t and "200" in t for t in texts), texts
+    editor.save_action.trigger()
+    assert household_count(db_file) == before
+    assert address.text() == "路" * 201

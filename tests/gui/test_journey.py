@@ -65,7 +65,15 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
         a.confirms.append((title, text))
         return True
 
-    def preview(_p: Any, path: Path, title: str, on_printed: Any = None, *, on_saved: Any = None):
+    def preview(
+        _p: Any,
+        path: Path,
+        title: str,
+        on_printed: Any = None,
+        *,
+        on_saved: Any = None,
+        save: Any = None,
+    ):
         text = subprocess.run(
             ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout

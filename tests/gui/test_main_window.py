@@ -99,10 +99,15 @@ def test_menu_opens_another_database(
     window, tmp_path: Path, demo_db_path: Path, monkeypatch
 ) -> None:
     from relocation_desk.gui import dialogs
+    from relocation_desk.services.auth.service import SignedIn
 
     other = tmp_path / "other.sqlite"
     shutil.copy(demo_db_path, other)
     monkeypatch.setattr(dialogs, "ask_open_database", lambda parent: other)
+    # Another database is signed in to (tests/gui/test_sign_in.py drives that dialog).
+    monkeypatch.setattr(
+        dialogs, "ask_sign_in", lambda p, auth, **kw: SignedIn(kw["demo_accounts"][0], False)
+    )
     window.open_action.trigger()
     assert str(other) in window.file_label.text()
 
@@ -172,7 +177,25 @@ def test_pinyin_initials_filter(window, qtbot, db_file: Path) -> None:
     assert all(initials in t for c, _n, t in _heads(db_file) if c in shown)
 
 
-def test_id_fragment_and_code_filter(window, qtbot, db_file: Path) -> None:
+@pytest.fixture
+def hq_window(qtbot, db_file: Path):
+    """The window as HQ staff see it: every team's ID numbers in full."""
+    from relocation_desk.gui.app import make_app
+    from relocation_desk.gui.main_window import MainWindow
+    from relocation_desk.storage.db import open_database
+    from tests.operators import operator_with_role
+
+    make_app()
+    db = open_database(db_file)
+    w = MainWindow(db, operator_with_role(db, "hq"))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_id_fragment_and_code_filter(hq_window, qtbot, db_file: Path) -> None:
+    window = hq_window
     with sqlite3.connect(db_file) as conn:
         code, id_number = conn.execute(
             "select code, head_id_number from household where head_id_number != '' limit 1 offset 11"
@@ -248,17 +271,38 @@ def test_team_member_sees_masked_ids(qtbot, db_file: Path) -> None:
     leader = next(o for o in operators(db) if o.role == "leader")
     w = MainWindow(db, member)
     qtbot.addWidget(w)
-    shown = w.table.model().index(0, 2).data()
-    assert "********" in shown and len(shown) == 18
     with sqlite3.connect(db_file) as conn:
         team = conn.execute(
             "select t.name from team t join operator o on o.team_id = t.id where o.login = ?",
             (member.login,),
         ).fetchone()[0]
+        team_of = dict(
+            conn.execute("select h.code, t.name from household h join team t on t.id = h.team_id")
+        )
     assert member.name in w.operator_label.text() and team in w.operator_label.text()
-    w2 = MainWindow(open_database(db_file), leader)
-    qtbot.addWidget(w2)
-    assert "*" not in w2.table.model().index(0, 2).data()
+    # Full numbers for the operator's own team's households, masked for every other team's
+    # (docs/personal-data.md) — for members and leaders alike.
+    for window in (w, MainWindow(open_database(db_file), leader)):
+        qtbot.addWidget(window)
+        op_team = team if window is w else None
+        model = window.table.model()
+        seen = {"own": 0, "other": 0}
+        for row in range(0, model.rowCount(), 7):
+            code, shown = model.index(row, 0).data(), model.index(row, 2).data()
+            if not shown:
+                continue  # no ID number recorded
+            own = team_of[code] == (op_team or _team_name(db_file, leader.login))
+            assert ("*" not in shown) is own and len(shown) == 18
+            seen["own" if own else "other"] += 1
+        assert seen["own"] and seen["other"]
+
+
+def _team_name(db_file: Path, login: str) -> str:
+    with sqlite3.connect(db_file) as conn:
+        return conn.execute(
+            "select t.name from team t join operator o on o.team_id = t.id where o.login = ?",
+            (login,),
+        ).fetchone()[0]
 
 
 # --- opening households from the register -------------------------------------------------
@@ -281,9 +325,11 @@ def answers(monkeypatch):
 
 
 def test_enter_opens_the_selected_household_and_a_save_shows_in_the_register(
-    window, qtbot, answers, db_file: Path
+    hq_window, qtbot, answers, db_file: Path
 ) -> None:
     from tests.gui.typing import type_text
+
+    window = hq_window  # HQ may edit every team's households
 
     table = window.table
     table.setFocus()
@@ -315,33 +361,10 @@ def test_enter_opens_the_selected_household_and_a_save_shows_in_the_register(
         )
 
 
-def test_ctrl_n_opens_a_new_household(window, qtbot, answers) -> None:
+def test_ctrl_n_opens_a_new_household(hq_window, qtbot, answers) -> None:
+    window = hq_window  # registering needs a role that may (nobody signed in: greyed out)
     qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     editor = window.editor
     assert editor is not None and editor.isVisible()
     assert editor.form_from_widgets().id is None
     editor.close()
-
-
-def test_operator_choice_lists_team_staff_first_and_is_remembered(
-    qtbot, db_file: Path, monkeypatch
-) -> None:
-    from relocation_desk.gui import app, dialogs
-    from relocation_desk.storage.db import open_database
-
-    app.make_app()
-    shown: list[list[str]] = []
-
-    def get_item(parent, title, label, items, current, editable):
-        shown.append(list(items))
-        return items[0], True
-
-    monkeypatch.setattr(dialogs.QInputDialog, "getItem", get_item)
-    db = open_database(db_file)
-    store = app.settings()
-    chosen = app.choose_operator(db, store, db_file)
-    assert chosen is not None and chosen.role in ("member", "leader")
-    assert "管理员" in shown[0][-1] or "指挥部" in shown[0][-1]
-    again = app.choose_operator(db, store, db_file)  # remembered: not asked twice
-    assert again == chosen and len(shown) == 1
-    db.close()

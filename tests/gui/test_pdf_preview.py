@@ -234,3 +234,33 @@ def test_page_cache_stays_within_its_bytes() -> None:
         assert cache.size_bytes <= 3 * 100 * 100 * 4
     assert cache.pages() == [7, 8, 9]
     assert cache.get((9, 100)) is not None and cache.get((0, 100)) is None
+
+
+def test_save_as_through_the_callers_writer_and_its_refusal(
+    preview, monkeypatch, tmp_path: Path
+) -> None:
+    """A PDF with full personal data is saved by the caller's writer (file and audit row
+    together); when the writer refuses, nothing is written and the reason is shown."""
+    from relocation_desk.gui import dialogs
+    from relocation_desk.gui.printing import preview as pdf_preview
+    from relocation_desk.services.errors import PermissionDenied
+
+    target = tmp_path / "out" / "协议.pdf"
+    target.parent.mkdir()
+    errors: list[str] = []
+    monkeypatch.setattr(pdf_preview, "ask_save_pdf_path", lambda parent, name: target)
+    monkeypatch.setattr(dialogs, "show_info", lambda parent, title, text: None)
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: errors.append(text))
+    written: list[Path] = []
+    preview.save = lambda path: (written.append(path), path.write_bytes(b"%PDF-"))
+    preview.save_button.click()
+    assert written == [target] and target.read_bytes() == b"%PDF-"
+
+    target.unlink()
+
+    def refuse(path: Path) -> None:
+        raise PermissionDenied("工作组成员只能为本工作组的户打印协议", "print_agreement")
+
+    preview.save = refuse
+    preview.save_button.click()
+    assert not target.exists() and errors == ["工作组成员只能为本工作组的户打印协议"]

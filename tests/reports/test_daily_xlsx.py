@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from relocation_desk.reports.daily_xlsx import write_daily_xlsx
 from relocation_desk.services.progress import daily_report
 from relocation_desk.storage.db import open_database
+from tests.operators import operator_with_role
 
 from ..checks import require_program
 
@@ -28,7 +29,12 @@ def frozen(demo_db_path: Path, tmp_path: Path) -> daily_report.DailyReportData:
     shutil.copyfile(demo_db_path, path)
     db = open_database(path)
     try:
-        return daily_report.freeze(db, DAY, now=datetime(2026, 11, 23, 18, tzinfo=CST))
+        return daily_report.freeze(
+            db,
+            DAY,
+            operator=operator_with_role(db, "hq"),
+            now=datetime(2026, 11, 23, 18, tzinfo=CST),
+        )
     finally:
         db.close()
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from relocation_desk.reports.payment_register import write_payment_register
 from relocation_desk.services.households.service import OperatorRef
-from relocation_desk.services.payments.register import payment_register
+from relocation_desk.services.payments.register import export_payment_register
 from relocation_desk.services.payments.service import PaymentService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import open_database
@@ -54,15 +54,15 @@ def test_register_workbook(demo_db_path: Path, tmp_path: Path) -> None:
         # A holdout's deposit under its compensation decision (提存).
         pay.record_payment(decided[0], 500_000, TODAY, kind="deposit", today=TODAY)
         decision_due = pay.balance(decided[0]).due_fen
-        reg = payment_register(db, operator=op)
+        out = tmp_path / "register.xlsx"
+        reg = export_payment_register(db, out, write_payment_register, operator=op)
         with db.session() as s:
             n_payments = len(s.scalars(select(m.Payment.id)).all())
             exports = s.scalars(select(m.AuditLog).where(m.AuditLog.action == "export")).all()
     finally:
         db.close()
     assert len(exports) == 1 and exports[0].operator_id == op.id
-    out = tmp_path / "register.xlsx"
-    write_payment_register(reg, out)
+    assert exports[0].after["file"] == str(out)
     wb = load_workbook(out)
     assert wb.sheetnames == ["支付明细", "结余", "补偿决定"]
 

@@ -95,9 +95,9 @@ def test_recompute_with_changes_names_the_changed_households(db: Database) -> No
     publish_more["version_no"], publish_more["effective_date"] = 3, "2026-09-01"
     publish_more["items"][0]["rate_fen"] = 140000
     publish(db, org.scheme_id, publish_more)
-    summary, many = recompute_all_with_changes(db, None, as_of=date(2026, 9, 2), max_ids=3)
+    summary, many = recompute_all_with_changes(db, org.clerk, as_of=date(2026, 9, 2), max_ids=3)
     assert summary.changed == 4 and many is None
     cancel = threading.Event()
     cancel.set()
-    summary, none = recompute_all_with_changes(db, None, as_of=date(2026, 9, 2), cancel=cancel)
+    summary, none = recompute_all_with_changes(db, org.clerk, as_of=date(2026, 9, 2), cancel=cancel)
     assert summary.cancelled and none == []

@@ -16,8 +16,10 @@ from relocation_desk.domain.scheme_parse import parse_scheme
 from relocation_desk.services.calculation.approvals import ApprovalError, ApprovalService
 from relocation_desk.services.calculation.inputs import read_facts
 from relocation_desk.services.calculation.service import CalculationError, CalculationService
+from relocation_desk.services.errors import PermissionDenied
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
+from tests.operators import operator_with_role
 
 from .calc_org import SCHEME_V1, add_household, make_calc_org, publish, scheme_v2, sign
 
@@ -155,9 +157,9 @@ def test_only_an_approved_exception_changes_the_amount(db: Database) -> None:
     numbers = {r.id: r.number for r in team.list_requests()}
     assert numbers == {rid: "SP-T03-0001", other: "SP-T03-0002"}
     assert calc.compute(hid, as_of=AS_OF).id == base.id  # pending: nothing changes
-    with pytest.raises(ApprovalError, match="指挥部"):
+    with pytest.raises(PermissionDenied, match="指挥部"):
         team.decide(rid, True, "同意")
-    with pytest.raises(ApprovalError, match="指挥部"):
+    with pytest.raises(PermissionDenied, match="指挥部"):
         ApprovalService(db, org.leader).decide(rid, True, "同意")
     hq = ApprovalService(db, org.hq)
     with pytest.raises(ApprovalError, match="理由"):
@@ -225,11 +227,14 @@ def test_impact_preview_matches_an_independent_recomputation(db: Database) -> No
     with db.session() as s:
         facts = read_facts(s, ids[1:])
     after = sum(engine_compute(f.input, new, as_of=as_of).total_fen for f in facts.values())
-    # "Before": the same data on the same date under the version in force (not the stored
-    # totals, computed in March, when the signing-bonus window was still open).
+    # "Before": the stored calculations (computed in March, when the signing-bonus window was
+    # still open), as recompute-all compares them; "after": the new scheme on the same date
+    # recompute-all would use.
+    before = sum(v.total_fen for v in views[1:])
     old = parse_scheme(SCHEME_V1)
-    before = sum(engine_compute(f.input, old, as_of=as_of).total_fen for f in facts.values())
-    assert before != sum(v.total_fen for v in views[1:])
+    assert before != sum(
+        engine_compute(f.input, old, as_of=as_of).total_fen for f in facts.values()
+    )
     assert report.signed_excluded == 1 and report.failed == []
     assert [(t.team_code, t.households, t.changed) for t in report.teams] == [("T03", 4, 4)]
     assert (report.before_fen, report.after_fen) == (before, after)
@@ -242,7 +247,7 @@ def test_recompute_all_on_the_demo_is_consistent(demo_db_path: Path, tmp_path: P
     shutil.copyfile(demo_db_path, path)
     db = open_database(path)
     try:
-        svc = CalculationService(db, None)
+        svc = CalculationService(db, operator_with_role(db, "hq"))  # every team's households
         first = svc.recompute_all(as_of=date(2026, 11, 23))
         assert first.failed == []
         second = svc.recompute_all(as_of=date(2026, 11, 23))

@@ -17,6 +17,7 @@ from relocation_desk.services.progress import daily_report
 from relocation_desk.services.progress.daily_report import DailyReportError
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
+from tests.operators import operator_with_role
 
 from .notice_org import make_notice_org
 
@@ -77,7 +78,9 @@ def test_freeze_then_edit_keeps_the_frozen_report_and_moves_the_change(demo: Pat
     try:
         built = daily_report.build(db, DAY)
         next_before = daily_report.build(db, DAY + timedelta(days=1)).total
-        frozen = daily_report.freeze(db, DAY, now=AFTER_CUTOFF)
+        frozen = daily_report.freeze(
+            db, DAY, operator=operator_with_role(db, "hq"), now=AFTER_CUTOFF
+        )
         assert frozen.frozen and _unfrozen(frozen) == built
         snapshot, digest = _stored(demo, DAY)
         # The stored hash is the SHA-256 of the canonical JSON of the snapshot.
@@ -111,9 +114,20 @@ def test_freeze_then_edit_keeps_the_frozen_report_and_moves_the_change(demo: Pat
         assert next_after.vacated_today == next_before.vacated_today + 1
 
         with pytest.raises(DailyReportError, match="已于 2026-11-23 18:05 冻结"):
-            daily_report.freeze(db, DAY, now=AFTER_CUTOFF + timedelta(hours=1))
+            daily_report.freeze(
+                db,
+                DAY,
+                operator=operator_with_role(db, "hq"),
+                now=AFTER_CUTOFF + timedelta(hours=1),
+            )
         # Another scope of the same day is a report of its own.
-        team = daily_report.freeze(db, DAY, team_id=uuid.UUID(built.teams[0].key), now=AFTER_CUTOFF)
+        team = daily_report.freeze(
+            db,
+            DAY,
+            team_id=uuid.UUID(built.teams[0].key),
+            operator=operator_with_role(db, "hq"),
+            now=AFTER_CUTOFF,
+        )
         assert team.scope_name == built.teams[0].name
         assert team.total == built.teams[0].figures
         assert [r.key for r in team.teams] == [built.teams[0].key]
@@ -126,7 +140,12 @@ def test_freezing_before_the_cutoff_is_refused(demo: Path) -> None:
     db = open_database(demo)
     try:
         with pytest.raises(DailyReportError, match="截止时间是 17:00"):
-            daily_report.freeze(db, DAY, now=datetime(2026, 11, 23, 16, 59, tzinfo=CST))
+            daily_report.freeze(
+                db,
+                DAY,
+                operator=operator_with_role(db, "hq"),
+                now=datetime(2026, 11, 23, 16, 59, tzinfo=CST),
+            )
         assert daily_report.load_frozen(db, DAY) is None
     finally:
         db.close()
@@ -135,7 +154,7 @@ def test_freezing_before_the_cutoff_is_refused(demo: Path) -> None:
 def test_tampered_snapshot_is_reported(demo: Path) -> None:
     db = open_database(demo)
     try:
-        daily_report.freeze(db, DAY, now=AFTER_CUTOFF)
+        daily_report.freeze(db, DAY, operator=operator_with_role(db, "hq"), now=AFTER_CUTOFF)
         conn = sqlite3.connect(demo)
         snap = json.loads(conn.execute("SELECT snapshot FROM daily_report").fetchone()[0])
         snap["total"]["signed"] += 1

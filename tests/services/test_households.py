@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -363,7 +364,8 @@ def test_second_of_two_concurrent_edits_is_refused(
     db: Database, org: Org, svc: HouseholdService
 ) -> None:
     saved = svc.save(family(svc, org))
-    mine, theirs = svc.load(saved.id), HouseholdService(db, org.other).load(saved.id)
+    teammate = replace(org.other, team_id=org.team7)  # only a team's own staff edit its households
+    mine, theirs = svc.load(saved.id), HouseholdService(db, teammate).load(saved.id)
     mine.address = "第一次保存的地址"
     mine.persons[2].name = "李坤"
     svc.save(mine)
@@ -371,7 +373,7 @@ def test_second_of_two_concurrent_edits_is_refused(
     theirs.persons[2].name = "李昆"
     before = counts(db)
     with pytest.raises(ConcurrentEdit) as info:
-        HouseholdService(db, org.other).save(theirs)
+        HouseholdService(db, teammate).save(theirs)
     assert "已被其他人修改" in info.value.message and "张丽" in info.value.message
     assert counts(db) == before
     now = svc.load(saved.id)

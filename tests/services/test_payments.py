@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from relocation_desk.services.errors import PermissionDenied
 from relocation_desk.services.households.service import HouseholdService, OperatorRef
 from relocation_desk.services.payments.holdouts import HoldoutService
 from relocation_desk.services.payments.service import PaymentError, PaymentService
@@ -182,7 +183,7 @@ def test_reversal_is_a_recorded_negative_entry(db: Database, org) -> None:  # ty
     # Someone else (not HQ) may not reverse it.
     other = OperatorRef(uuid.uuid4(), "li", "李四", "member", org.clerk.team_id)
     pay.record_payment(hid, 100, date(2026, 3, 14), today=TODAY)
-    with pytest.raises(PaymentError, match="指挥部"):
+    with pytest.raises(PermissionDenied, match="指挥部"):
         PaymentService(db, other).reverse_payment(pay.case(hid).payments[-1].id, "x", today=TODAY)
     # The reversed entry keeps its voucher number: it cannot be used again.
     with pytest.raises(PaymentError, match="ZF-9"):
@@ -214,7 +215,7 @@ def test_supplementary_agreement_sets_the_new_total(db: Database, org) -> None: 
 def test_no_operator_refused(db: Database, org) -> None:  # type: ignore[no-untyped-def]
     hid = org.households[0]
     sign(db, hid, TOTAL)
-    with pytest.raises(PaymentError, match="经办人"):
+    with pytest.raises(PermissionDenied, match="登记支付需要先登录"):
         PaymentService(db, None).record_payment(hid, 100, SIGNED_ON, today=TODAY)
 
 
@@ -233,7 +234,7 @@ def test_decision_only_after_deadline_for_unsigned(db: Database, org) -> None:  
         service.record_decision(holdout, date(2026, 3, 31), today=TODAY)
     with pytest.raises(PaymentError, match="已签订补偿协议"):
         service.record_decision(signed, date(2026, 4, 2), today=TODAY)
-    with pytest.raises(PaymentError, match="指挥部"):
+    with pytest.raises(PermissionDenied, match="指挥部"):
         HoldoutService(db, org.clerk).record_decision(holdout, date(2026, 4, 2), today=TODAY)
     d = service.record_decision(holdout, date(2026, 4, 2), today=TODAY)
     assert d.number == "清政征补决〔2026〕第001号"

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 
 from ..i18n import _
-from .common import date_arg, find_operator, open_target
+from .common import add_operator_option, date_arg, open_target, signed_in_operator
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     which.add_argument("--household", metavar="CODE", help=_("户号，如 T07-0001"))
     which.add_argument("--all", action="store_true", help=_("重新核算全部已核算户"))
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=date_arg, help=_("核算日期（默认今天）"))
-    p.add_argument("--operator", metavar="LOGIN", help=_("经办人登录名"))
+    add_operator_option(p, help=_("经办人登录名（密码取自环境变量 RD_PASSWORD，或在终端中输入）"))
     p.set_defaults(func=run_calc)
     c = sub.add_parser(
         "check-calc",
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     c.add_argument("--db", required=True, help=_("数据库文件路径或 PostgreSQL 连接地址"))
     c.add_argument("--household", required=True, metavar="CODE", help=_("户号，如 T07-0001"))
-    c.add_argument("--operator", required=True, metavar="LOGIN", help=_("复核人登录名"))
+    add_operator_option(c, help=_("复核人登录名（密码取自环境变量 RD_PASSWORD，或在终端中输入）"))
     c.set_defaults(func=run_check)
 
 
@@ -42,7 +42,7 @@ def run_calc(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()
     db = open_target(args.db)
     try:
-        svc = CalculationService(db, find_operator(db, args.operator))
+        svc = CalculationService(db, signed_in_operator(db, args.operator))
         try:
             if args.all:
 
@@ -85,7 +85,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     db = open_target(args.db)
     try:
-        svc = CalculationService(db, find_operator(db, args.operator))
+        svc = CalculationService(db, signed_in_operator(db, args.operator))
         try:
             current = svc.current(svc.household_id(args.household))
             if current is None:

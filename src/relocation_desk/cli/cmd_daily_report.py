@@ -10,7 +10,8 @@ import argparse
 from pathlib import Path
 
 from ..i18n import _
-from .common import date_arg, find_operator, open_target
+from .arguments import output_file
+from .common import add_operator_option, date_arg, open_target, signed_in_operator
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,11 +26,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--db", required=True, help=_("数据库文件路径或 PostgreSQL 连接地址"))
     p.add_argument("--date", required=True, type=date_arg, help=_("报表日期 YYYY-MM-DD"))
-    p.add_argument("--out", required=True, help=_("输出的 Excel 文件（.xlsx）"))
-    p.add_argument("--pdf", help=_("另外输出一页 PDF（晨会用）"))
+    p.add_argument("--out", required=True, type=output_file, help=_("输出的 Excel 文件（.xlsx）"))
+    p.add_argument("--pdf", type=output_file, help=_("另外输出一页 PDF（晨会用）"))
     p.add_argument("--team", help=_("只统计一个工作组（名称或编号）；不填则全项目"))
     p.add_argument("--freeze", action="store_true", help=_("冻结这份日报（冻结后不能再改）"))
-    p.add_argument("--operator", help=_("操作员登录名"))
+    add_operator_option(
+        p,
+        required=False,
+        help=_(
+            "冻结日报的操作员登录名（--freeze 时必填；密码取自环境变量 RD_PASSWORD，或在终端中输入）"
+        ),
+    )
     p.set_defaults(func=run_daily_report)
 
 
@@ -48,7 +55,8 @@ def run_daily_report(args: argparse.Namespace) -> int:
         raise CliError(_("--out 必须是 .xlsx 文件，例如 日报.xlsx"))
     db = open_target(args.db)
     try:
-        op = find_operator(db, args.operator)
+        # Reading or reprinting a frozen report is read-only; freezing needs a signed-in operator.
+        op = signed_in_operator(db, args.operator, needed=False)
         team_id = None
         if args.team:
             with db.session() as s:
@@ -69,6 +77,7 @@ def run_daily_report(args: argparse.Namespace) -> int:
                 )
             )
         elif args.freeze:
+            op = op or signed_in_operator(db, args.operator)
             data = daily_report.freeze(db, args.date, team_id=team_id, operator=op)
             print(_("已冻结 {day} 的日报", day=args.date.isoformat()))
         else:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..i18n import _
+from .arguments import output_file
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,7 +18,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     p.add_argument("--db", required=True, help=_("数据库文件路径或 PostgreSQL 连接地址"))
-    p.add_argument("--out", required=True, metavar="F.xlsx", help=_("输出的 xlsx 文件"))
+    p.add_argument(
+        "--out", required=True, type=output_file, metavar="F.xlsx", help=_("输出的 xlsx 文件")
+    )
     p.set_defaults(func=run)
 
 

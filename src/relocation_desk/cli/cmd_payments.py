@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..i18n import _
-from .common import CliError, date_arg, find_operator, open_target
+from .arguments import output_file
+from .common import CliError, add_operator_option, date_arg, open_target, signed_in_operator
 
 if TYPE_CHECKING:
     from ..storage.db import Database
@@ -22,9 +23,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=_("导出支付台账：每笔支付、提存和冲正，每户结余，以及补偿决定。"),
     )
     p.add_argument("--db", required=True, help=_("数据库文件路径或 PostgreSQL 连接地址"))
-    p.add_argument("--out", required=True, metavar="F.xlsx", help=_("输出的 xlsx 文件"))
+    p.add_argument(
+        "--out", required=True, type=output_file, metavar="F.xlsx", help=_("输出的 xlsx 文件")
+    )
     p.add_argument("--team", help=_("只导出一个工作组（编号或名称）"))
-    p.add_argument("--operator", help=_("操作员登录名"))
+    add_operator_option(p)
     p.set_defaults(func=run_export)
 
     pay = sub.add_parser(
@@ -40,7 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pay.add_argument("--kind", choices=("payment", "deposit"), default="payment")
     pay.add_argument("--payee", default="", help=_("收款人（默认：开户人或户主）"))
     pay.add_argument("--voucher", default="", help=_("凭证号"))
-    pay.add_argument("--operator", required=True, help=_("操作员登录名"))
+    add_operator_option(pay)
     pay.set_defaults(func=run_pay)
 
     ms = sub.add_parser(
@@ -53,22 +56,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ms.add_argument("--kind", required=True, choices=("vacated", "keys", "demolished"))
     ms.add_argument("--date", required=True, type=date_arg, help=_("日期 YYYY-MM-DD"))
     ms.add_argument("--note", default="", help=_("备注"))
-    ms.add_argument("--operator", required=True, help=_("操作员登录名"))
+    add_operator_option(ms)
     ms.set_defaults(func=run_milestone)
 
 
 def run_export(args: argparse.Namespace) -> int:
     from ..reports.payment_register import write_payment_register
-    from ..services.payments.register import payment_register
+    from ..services.payments.register import export_payment_register
 
+    out = Path(args.out)
     db = open_target(args.db)
     try:
-        op = find_operator(db, args.operator)
-        reg = payment_register(db, args.team, op)
+        op = signed_in_operator(db, args.operator)
+        # The file and its audit row are written together, or neither.
+        reg = export_payment_register(db, out, write_payment_register, team=args.team, operator=op)
     finally:
         db.close()
-    out = Path(args.out)
-    write_payment_register(reg, out)
     owing = sum(1 for b, _t, _s in reg.balances if b.outstanding_fen > 0)
     print(
         _(
@@ -100,7 +103,7 @@ def run_pay(args: argparse.Namespace) -> int:
         raise CliError(exc.reason) from exc
     db = open_target(args.db)
     try:
-        op = find_operator(db, args.operator)
+        op = signed_in_operator(db, args.operator)
         hid = _household_id(db, args.household)
         b = PaymentService(db, op).record_payment(
             hid,
@@ -119,7 +122,7 @@ def run_milestone(args: argparse.Namespace) -> int:
 
     db = open_target(args.db)
     try:
-        op = find_operator(db, args.operator)
+        op = signed_in_operator(db, args.operator)
         hid = _household_id(db, args.household)
         PaymentService(db, op).record_milestone(hid, args.kind, args.date, args.note)
     finally:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..i18n import _
-from .common import CliError, date_arg, find_operator, open_target
+from .arguments import input_file, output_file
+from .common import CliError, add_operator_option, date_arg, open_target, signed_in_operator
 
 if TYPE_CHECKING:
     from ..services.schemes.service import SchemeService, VersionSummary
@@ -36,12 +36,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.set_defaults(func=run_list)
     q = actions.add_parser("export", help=_("把一个版本导出为 JSON 文件"))
     common(q, version=True)
-    q.add_argument("--out", required=True, type=Path, help=_("导出的文件"))
+    q.add_argument("--out", required=True, type=output_file, help=_("导出的文件"))
     q.set_defaults(func=run_export)
     q = actions.add_parser("import", help=_("把 JSON 方案文件导入为草稿"))
     common(q, version=False)
-    q.add_argument("--file", required=True, type=Path, help=_("方案文件（.json）"))
-    q.add_argument("--operator", metavar="LOGIN", help=_("经办人登录名"))
+    q.add_argument("--file", required=True, type=input_file, help=_("方案文件（.json）"))
+    add_operator_option(q, help=_("经办人登录名（密码取自环境变量 RD_PASSWORD，或在终端中输入）"))
     q.set_defaults(func=run_import)
     q = actions.add_parser("preview", help=_("预览草稿对已核算户的影响"))
     common(q, version=True)
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.set_defaults(func=run_preview)
     q = actions.add_parser("publish", help=_("发布草稿（指挥部）"))
     common(q, version=True)
-    q.add_argument("--operator", required=True, metavar="LOGIN", help=_("发布人登录名"))
+    add_operator_option(q, help=_("发布人登录名（密码取自环境变量 RD_PASSWORD，或在终端中输入）"))
     q.set_defaults(func=run_publish)
 
 
@@ -114,7 +114,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     db = open_target(args.db)
     try:
-        svc = SchemeService(db, find_operator(db, args.operator))
+        svc = SchemeService(db, signed_in_operator(db, args.operator))
         draft = svc.import_file(args.file)
         v = svc.version(draft)
     finally:
@@ -151,7 +151,7 @@ def run_publish(args: argparse.Namespace) -> int:
 
     db = open_target(args.db)
     try:
-        svc = SchemeService(db, find_operator(db, args.operator))
+        svc = SchemeService(db, signed_in_operator(db, args.operator))
         v = svc.publish(_version(svc, args).id)
     finally:
         db.close()

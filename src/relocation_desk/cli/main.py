@@ -1,17 +1,21 @@
 """The ``relocation-desk`` command: the GUI when run bare, and one sub-command per use case.
 
-Bad input never ends in a traceback: user and environment errors print one clear line to
-stderr and exit non-zero (1), usage errors exit 2 as argparse does. Later features add a
+Bad input never ends in a traceback: user and environment errors, usage errors included,
+print one clear line to stderr and exit 1; a bug prints one line naming the log file that
+holds the details and exits 2 (see :mod:`.failures`). Later features add a
 module to ``COMMANDS``; each module has ``register(subparsers)`` that sets ``func``.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import multiprocessing
+import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 
 from .. import __version__
@@ -20,6 +24,7 @@ from . import (
     cmd_agreement,
     cmd_backup,
     cmd_calc,
+    cmd_check,
     cmd_daily_report,
     cmd_demo,
     cmd_fairness,
@@ -27,16 +32,23 @@ from . import (
     cmd_info,
     cmd_ledger,
     cmd_notice,
+    cmd_password,
     cmd_payments,
+    cmd_resettlement,
+    cmd_restore,
     cmd_scheme,
 )
 from .common import CliError
+from .failures import EXIT_USER, Parser, empty_option_value, report_bug
 
 COMMANDS: tuple[ModuleType, ...] = (
     cmd_gui,
     cmd_demo,
     cmd_info,
+    cmd_check,
+    cmd_password,
     cmd_backup,
+    cmd_restore,
     cmd_notice,
     cmd_agreement,
     cmd_calc,
@@ -45,6 +57,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_payments,
     cmd_scheme,
     cmd_daily_report,
+    cmd_resettlement,
 )
 
 log = logging.getLogger(__name__)
@@ -76,7 +89,7 @@ def _localise_argparse() -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     _localise_argparse()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="relocation-desk",
         description=_(
             "征收补偿工作台：房屋征收与补偿的离线工作软件。不带子命令运行时打开图形界面。"
@@ -115,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _pre_set_language(argv)
     parser = build_parser()
+    empty = empty_option_value(argv)
+    if empty is not None:
+        print(_("错误：{message}", message=empty), file=sys.stderr)
+        return EXIT_USER
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*argv, "gui"])
@@ -127,13 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         message = user_message(exc)
         if message is None:
-            raise  # a bug: keep the traceback
+            return report_bug(args.command, exc)
         print(_("错误：{message}", message=message), file=sys.stderr)
         return 1
 
 
 def user_message(exc: BaseException) -> str | None:
     """The one-line message for a user or environment error, or None for a bug."""
+    from ..domain.errors import InputError
     from ..services.errors import UserError
     from ..storage.errors import StorageError
 
@@ -143,15 +161,44 @@ def user_message(exc: BaseException) -> str | None:
         return exc.message
     if isinstance(exc, StorageError):
         return exc.message
+    if isinstance(exc, InputError):
+        return exc.reason
+    if isinstance(exc, sqlite3.OperationalError) and "unable to open database file" in str(exc):
+        # SQLite's own words when a database path cannot be opened or created (a system
+        # folder, a device, a folder without write permission): the environment, not a bug.
+        return _(
+            "无法打开或创建数据库文件：该位置不可写，或不是普通的文件夹和文件；"
+            "请检查命令中的文件路径，或换一个位置"
+        )
     if isinstance(exc, FileNotFoundError):
-        return _("找不到文件：{path}", path=exc.filename)
+        return _missing_file_message(exc)
     if isinstance(exc, PermissionError):
         return _("没有权限访问：{path}；请检查文件权限或换一个位置。", path=exc.filename)
     if isinstance(exc, IsADirectoryError):
         return _("这是一个文件夹，不是文件：{path}", path=exc.filename)
-    if isinstance(exc, OSError) and exc.errno == 28:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        # EFBIG: the file-size limit of the file system (FAT32 sticks: 4 GB) or the process.
         return _("磁盘空间不足，操作未完成；请清理磁盘后重试。已保存的数据没有丢失。")
+    if isinstance(exc, OSError) and exc.errno == errno.EROFS:
+        return _("没有权限访问：{path}；请检查文件权限或换一个位置。", path=exc.filename)
+    if isinstance(exc, OSError) and exc.filename:
+        # The system refused a named file (a name too long, a loop of links): the
+        # environment, not a bug.
+        return _(
+            "无法使用文件 {path}：{reason}；请检查路径和磁盘。已保存的数据没有丢失。",
+            path=str(exc.filename)[:120],
+            reason=exc.strerror or type(exc).__name__,
+        )
     return None
+
+
+def _missing_file_message(exc: FileNotFoundError) -> str:
+    # A writer's temporary file (x.xlsx.partial) is missing because its folder is: name the
+    # folder the user gave, not a file name they never saw.
+    path = Path(str(exc.filename)) if exc.filename else None
+    if path is not None and not path.parent.is_dir():
+        return _("文件夹不存在：{folder}；请先建立这个文件夹，或换一个保存位置", folder=path.parent)
+    return _("找不到文件：{path}", path=exc.filename)
 
 
 if __name__ == "__main__":

@@ -8,13 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from ..i18n import _
 
 if TYPE_CHECKING:
+    from ..services.auth.service import AuthService, SignedIn
     from ..services.households.service import OperatorRef
 
 
@@ -22,8 +23,23 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.critical(parent, title, text)
 
 
+def show_crash(parent: QWidget | None, title: str, text: str, details: str) -> None:
+    """The bug dialog: what happened and where the log is; the traceback under “详细信息”."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setDetailedText(details)
+    box.exec()
+
+
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
+
+
+def show_warning_once(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning that does not block work: a non-modal box, closed with its button."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setModal(False)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
 
 
 def ask_open_database(parent: QWidget | None) -> Path | None:
@@ -33,25 +49,38 @@ def ask_open_database(parent: QWidget | None) -> Path | None:
     return Path(path) if path else None
 
 
-def ask_operator(parent: QWidget | None, operators: list[OperatorRef]) -> OperatorRef | None:
-    """Who is working on this laptop now (remembered per database)."""
-    from ..domain.status import ROLE_LABELS, Role
+def ask_sign_in(
+    parent: QWidget | None,
+    auth: AuthService,
+    *,
+    login: str = "",
+    project_name: str = "",
+    demo_password: str | None = None,
+    demo_accounts: list[OperatorRef] | None = None,
+) -> SignedIn | None:
+    """Who is working on this computer now: login and password (None: they gave up)."""
+    from .auth.sign_in import SignInDialog
 
-    # Team members and leaders first (they use the laptops), HQ and administrators last.
-    team_roles = {Role.MEMBER.value, Role.LEADER.value}
-    operators = sorted(operators, key=lambda o: (o.role not in team_roles, o.login))
-    labels = [
-        f"{o.name}（{o.login}，{_(ROLE_LABELS.get(Role(o.role), o.role))}）"
-        if o.role in Role._value2member_map_
-        else f"{o.name}（{o.login}）"
-        for o in operators
-    ]
-    if not labels:
-        return None
-    choice, ok = QInputDialog.getItem(
-        parent, _("选择操作员"), _("请选择现在使用本电脑的工作人员："), labels, 0, False
-    )
-    return operators[labels.index(choice)] if ok and choice in labels else None
+    dialog = SignInDialog(auth, login=login, project_name=project_name,
+                          demo_password=demo_password, demo_accounts=demo_accounts,
+                          parent=parent)  # fmt: skip
+    return dialog.signed if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_first_administrator(
+    parent: QWidget | None,
+    auth: AuthService,
+    *,
+    project_name: str = "",
+    login: str = "",
+    name: str = "",
+) -> OperatorRef | None:
+    """The project's first administrator, created now and signed in (None: they gave up)."""
+    from .auth.passwords import FirstAdministratorDialog
+
+    dialog = FirstAdministratorDialog(auth, project_name=project_name, login=login, name=name,
+                                      parent=parent)  # fmt: skip
+    return dialog.operator if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def ask_confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -143,3 +172,20 @@ def ask_save_xlsx(parent: QWidget | None, title: str, suggested: str) -> Path | 
         return None
     result = Path(path)
     return result if result.suffix.lower() == ".xlsx" else result.with_name(result.name + ".xlsx")
+
+
+def ask_backup_folder(parent: QWidget | None) -> Path | None:
+    """A folder (a USB stick) to put a backup in."""
+    path = QFileDialog.getExistingDirectory(parent, _("选择备份位置（如U盘）"), "")
+    return Path(path) if path else None
+
+
+def ask_backup_file(parent: QWidget | None, folder: Path) -> Path | None:
+    """A backup to restore from (the dialog starts in ``folder``)."""
+    path, _filter = QFileDialog.getOpenFileName(
+        parent,
+        _("选择要恢复的备份"),
+        str(folder),
+        _("征收补偿数据库备份 (*.sqlite *.db);;所有文件 (*)"),
+    )
+    return Path(path) if path else None

@@ -26,23 +26,31 @@ def _feature_modules() -> tuple[ModuleType, ...]:
     # Imported here, not at module level: the main window imports this module.
     # One line per feature module, in menu order.
     from .agreements import feature as feature_agreements
+    from .audit import feature as feature_audit
+    from .auth import feature as feature_auth
+    from .backups import feature as feature_backups
     from .calculation import feature as feature_calc
     from .daily_report import feature as feature_daily_report
     from .dashboard import feature as feature_dashboard
     from .ledger import feature as feature_ledger
     from .notices import feature as feature_notices
     from .payments import feature as feature_payments
+    from .resettlement import feature as feature_resettlement
     from .schemes import feature as feature_schemes
 
     return (
+        feature_auth,
         feature_ledger,
+        feature_backups,
         feature_schemes,
         feature_calc,
         feature_notices,
         feature_agreements,
         feature_payments,
+        feature_resettlement,
         feature_dashboard,
         feature_daily_report,
+        feature_audit,
     )
 
 

@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..domain.status import STATUS_LABELS, HouseholdStatus
-from ..i18n import _
-from ..services.households.register import FULL_ID_ROLES, QuickFilter, Register
+from ..i18n import _, language
+from ..paths import user_guide
+from ..services.households.register import QuickFilter, Register
 from ..storage.backup import last_backup_time
 from ..storage.db import Database, open_database
 from ..storage.errors import StorageError
 from . import dialogs
+from .access import Action, best_case_team, gate
 from .register_model import RegisterModel
 
 if TYPE_CHECKING:
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._connect_filters()
         self._build_menus()
+        gate(self.new_action, operator, Action.REGISTER_HOUSEHOLD, best_case_team(operator))
         from .features import install_features
 
         install_features(self)
@@ -214,15 +217,20 @@ class MainWindow(QMainWindow):
             "report": self.menuBar().addMenu(_("报表(&R)")),
         }
         help_menu = self.menuBar().addMenu(_("帮助(&H)"))
+        self.guide_action = QAction(_("用户手册(&U)"), self)
+        self.guide_action.setShortcut(QKeySequence("F1"))
+        self.guide_action.triggered.connect(self.show_user_guide)
+        help_menu.addAction(self.guide_action)
         about = QAction(_("关于(&A)"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
     # --- database -----------------------------------------------------------------------
     def set_database(self, db: Database) -> None:
-        register = Register(db)
-        full_ids = self.operator is not None and self.operator.role in FULL_ID_ROLES
-        model = RegisterModel(register, self, full_ids=full_ids)
+        # The register masks the ID numbers of households whose personal data the operator
+        # may not see in full, and does not find them by ID number or phone.
+        register = Register(db, self.operator, restricted=True)
+        model = RegisterModel(register, self, full_ids=True)
         old_db, old_model = self.db, self.model
         self.db, self.register, self.model = db, register, model
         self.table.setModel(model)
@@ -248,8 +256,22 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: Path) -> bool:
+        """Open a database. Another database is signed in to (closed again if nobody does);
+        re-opening this window's own file (after a restore) keeps who is signed in."""
+        from .auth.flow import reopen_keeps, sign_in
+
         try:
             db = open_database(path)
+            try:
+                if not reopen_keeps(self.db, db, self.operator):
+                    operator = sign_in(self, db)
+                    if operator is None:
+                        db.close()
+                        return False
+                    self.operator = operator
+            except BaseException:
+                db.close()
+                raise
             self.set_database(db)
         except StorageError as exc:
             dialogs.show_error(self, _("无法打开数据库"), exc.message)
@@ -420,6 +442,28 @@ class MainWindow(QMainWindow):
                 version=__version__,
             ),
         )
+
+    def show_user_guide(self) -> bool:
+        """Open the printable user guide in the current language with the system's viewer."""
+        path = user_guide(language())
+        if not path.is_file():
+            dialogs.show_error(
+                self,
+                _("找不到用户手册"),
+                _(
+                    "用户手册文件不存在：{path}\n请重新安装本软件，或向技术负责人要一份。",
+                    path=path,
+                ),
+            )
+            return False
+        if not dialogs.open_file(path):
+            dialogs.show_error(
+                self,
+                _("无法打开用户手册"),
+                _("这台电脑上没有能打开 PDF 的程序。手册在：{path}", path=path),
+            )
+            return False
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # An open editor with unsaved changes asks first; if the user keeps it, stay open.

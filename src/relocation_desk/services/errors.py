@@ -15,3 +15,25 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class PermissionDenied(UserError):
+    """The signed-in operator's role or team may not do this (domain.permissions); nothing was
+    read or written. ``action`` names the refused use case."""
+
+    def __init__(self, message: str, action: str) -> None:
+        super().__init__(message)
+        self.action = action
+
+
+class ResettlementError(UserError):
+    """A property-swap action the rules refuse (inventory, order, draw, choice)."""
+
+
+class FlatTaken(ResettlementError):
+    """The flat was chosen by another household (perhaps on another computer) a moment ago."""
+
+
+class TamperedRecord(UserError):
+    """A sealed record no longer matches its seal (services.audit): its stored content was
+    changed outside the program. Nothing is computed from it."""

@@ -18,7 +18,16 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, IdMixin, TimestampMixin, utcnow
@@ -64,6 +73,12 @@ class Operator(IdMixin, TimestampMixin, Base):
     role: Mapped[str] = mapped_column(Code)  # domain.status.Role
     phone: Mapped[str] = mapped_column(Code, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Sign-in (services/auth): domain.passwords format; "" = no password yet, cannot sign in.
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)  # wrong passwords in a row
+    locked_until: Mapped[datetime | None] = mapped_column()
+    password_changed_at: Mapped[datetime | None] = mapped_column()
 
 
 class Village(IdMixin, TimestampMixin, Base):
@@ -358,6 +373,8 @@ class NoticeRow(IdMixin, Base):
     seq: Mapped[int]
     change_mark: Mapped[str] = mapped_column(Code, default="")  # new, changed, removed, ""
     data: Mapped[Any] = mapped_column(JSON)  # the frozen public figures of this row
+    # Per-field digests at posting (domain.audit_chain.field_digests): name what was altered.
+    field_digests: Mapped[Any | None] = mapped_column(JSON, default=dict)
 
 
 class Objection(IdMixin, TimestampMixin, Base):
@@ -379,10 +396,20 @@ class Objection(IdMixin, TimestampMixin, Base):
 
 
 class Agreement(IdMixin, TimestampMixin, Base):
+    """A compensation agreement. ``origin`` 'desk': made, printed and signed here, from a
+    calculation under a scheme version; 'ledger': signed before the desk arrived and imported
+    from a village's ledger as history (``recorded_total_fen`` is the ledger's amount, NULL
+    when it records none; no scheme version or calculation)."""
+
     __tablename__ = "agreement"
     __table_args__ = (
         UniqueConstraint("project_id", "number"),
         UniqueConstraint("project_id", "kind", "seq_no"),
+        CheckConstraint(
+            "origin = 'ledger' OR (scheme_version_id IS NOT NULL AND calculation_id IS NOT NULL)",
+            name="desk_computed",
+        ),
+        CheckConstraint("origin IN ('desk', 'ledger')", name="known_origin"),
     )
     project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("project.id"))
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("household.id"), index=True)
@@ -391,10 +418,12 @@ class Agreement(IdMixin, TimestampMixin, Base):
     seq_no: Mapped[int]  # gap-free per project and kind
     number: Mapped[str] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(Code)  # draft, signed
-    scheme_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scheme_version.id"))
-    calculation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calculation.id"))
+    scheme_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scheme_version.id"))
+    calculation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calculation.id"))
     compensation_method: Mapped[str] = mapped_column(Code)
     total_fen: Mapped[int]
+    origin: Mapped[str] = mapped_column(Code, default="desk", server_default="desk")
+    recorded_total_fen: Mapped[int | None]
     content: Mapped[Any] = mapped_column(JSON)  # every art. 25 item, as printed
     payment_deadline: Mapped[date | None]
     vacate_deadline: Mapped[date | None]
@@ -402,6 +431,7 @@ class Agreement(IdMixin, TimestampMixin, Base):
     witnessed_by: Mapped[str] = mapped_column(Name, default="")
     signed_recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
     print_count: Mapped[int] = mapped_column(default=0)
+    seal: Mapped[str] = mapped_column(String(64), default="")  # set when signed
 
 
 class Payment(IdMixin, Base):
@@ -433,6 +463,7 @@ class Payment(IdMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")  # reversal reason
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
+    seal: Mapped[str] = mapped_column(String(64), default="")
 
 
 class Milestone(IdMixin, Base):
@@ -444,6 +475,7 @@ class Milestone(IdMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
+    seal: Mapped[str] = mapped_column(String(64), default="")
 
 
 class CompensationDecision(IdMixin, Base):
@@ -458,6 +490,7 @@ class CompensationDecision(IdMixin, Base):
     content: Mapped[Any] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
+    seal: Mapped[str] = mapped_column(String(64), default="")
 
 
 # --- Reporting and audit --------------------------------------------------------------------
@@ -481,7 +514,17 @@ class AuditLog(Base):
     """Who changed what, when, with the values before and after (DOMAIN rule 10)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_household_at", "household_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_household_at", "household_id", "at"),
+        # The few rows that carry a seal, found by their record (services.audit.audit_seal).
+        Index(
+            "ix_audit_log_sealed",
+            "entity",
+            "entity_id",
+            sqlite_where=text("seal != ''"),
+            postgresql_where=text("seal != ''"),
+        ),
+    )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     operator_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("operator.id"))
@@ -493,3 +536,23 @@ class AuditLog(Base):
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The chain (domain/audit_chain.py; written only by services.audit): position, the hash of
+    # the row before and this row's hash; ``seal`` is the sealed record's hash, or "".
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    row_hash: Mapped[str] = mapped_column(String(64), default="")
+    seal: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditChainHead(Base):
+    """The last row of the audit chain (one row, ``id`` 1): appending reads and moves it, and
+    PostgreSQL writers lock it (``SELECT … FOR UPDATE``) so two cannot fork the chain."""
+
+    __tablename__ = "audit_chain_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    row_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime | None]
+
+
+from . import models_resettlement  # noqa: E402, F401  (registers the property swap tables)

@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.status import Role
 from ...i18n import _
 from ...reports.daily_columns import Column, columns, yuan
+from ...services.access import may
 from ...services.errors import UserError
 from ...storage.errors import StorageError
 from .. import dialogs
+from ..access import Action, gate
 from ..background import run_busy
 from ..combos import index_of
 
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from ...storage.db import Database
 
 # Who may freeze: the team leader for the team's report, HQ for any (DOMAIN "daily report").
-FREEZE_ROLES = frozenset({Role.LEADER.value, Role.HQ.value, Role.ADMIN.value})
 
 
 def ask_xlsx_path(parent: QWidget | None, suggested: str) -> Path | None:
@@ -99,7 +99,7 @@ class DailyReportDialog(QDialog):
         for team_id, name in sorted(teams.items(), key=lambda t: t[1]):
             self.scope.addItem(name, team_id)
         # Team staff start on their own team; HQ and administrators on the whole project.
-        if operator is not None and operator.role not in (Role.HQ.value, Role.ADMIN.value):
+        if operator is not None and not may(operator, Action.FREEZE_DAILY_REPORT):
             own = index_of(self.scope, operator.team_id)
             self.scope.setCurrentIndex(max(own, 0))
         self.show_button = QPushButton(_("统计"), self)
@@ -240,11 +240,10 @@ class DailyReportDialog(QDialog):
             self._fill(self.tables[key], rows, data.total)
         self.xlsx_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
-        may_freeze = self.operator is not None and self.operator.role in FREEZE_ROLES
-        self.freeze_button.setEnabled(not data.frozen and may_freeze)
-        self.freeze_button.setToolTip(
-            "" if may_freeze else _("只有组长、指挥部和管理员可以冻结日报")
-        )
+        # A team's report by its leader (or HQ); the project's by HQ.
+        team = self.selected_team()
+        gate(self.freeze_button, self.operator, Action.FREEZE_DAILY_REPORT, team,
+             enabled=not data.frozen)  # fmt: skip
 
     def _fill(self, table: QTableWidget, rows: tuple[ReportRow, ...], total: Figures) -> None:
         """One line per team/village/person and a bold 合计 line to check them against."""

@@ -403,7 +403,7 @@ class Dashboard(QWidget):
             today=plus(f.vacated_today),
             pct=share(f.vacated, households),
             fraction=cs.percent(f.vacated, households) / 100,
-            detail=_("补偿决定 {d} 户", d=n(f.decisions)),
+            detail=_("补偿决定 {d} 户 · 已选房 {c} 户", d=n(f.decisions), c=n(f.chosen)),
         )
         self.tiles["cadre"].set(
             n(f.cadre_signed),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog
 
 from ...i18n import _
 from .. import dialogs
+from ..access import Action, best_case_team, gate
 
 if TYPE_CHECKING:
     from ..hosts import FeatureWindow
@@ -40,6 +41,9 @@ class NoticeFeature:
         menu.addSeparator()
         self.record_action = self._action(_("登记异议（选中农户）(&O)…"), self.open_record, menu)
         self.objections_action = self._action(_("异议处理(&D)…"), self.open_objections, menu)
+        own = best_case_team(window.operator)
+        gate(self.post_action, window.operator, Action.POST_NOTICE, own)
+        gate(self.record_action, window.operator, Action.HANDLE_OBJECTION, own)
 
     def _action(self, text: str, slot: object, menu: object) -> QAction:
         action = QAction(text, self.window)

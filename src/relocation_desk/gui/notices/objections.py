@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import _
+from ...services.access import team_of_household
 from ...services.errors import UserError
 from .. import dialogs
+from ..access import Action, gate
 from . import common as notice_common
 from .common import date_edit, list_table, qdate_value, village_combo
 
@@ -371,9 +373,13 @@ class ObjectionsDialog(QDialog):
     def _selection_changed(self) -> None:
         o = self.selected()
         is_open = o is not None and o.status == "open"
-        self.uphold_button.setEnabled(is_open)
-        self.reject_button.setEnabled(is_open)
-        self.add_files_button.setEnabled(o is not None)
+        team = team_of_household(self.db, o.household_id) if o is not None else None
+        for button, enabled in (
+            (self.uphold_button, is_open),
+            (self.reject_button, is_open),
+            (self.add_files_button, o is not None),
+        ):
+            gate(button, self.operator, Action.HANDLE_OBJECTION, team, enabled=enabled)
         self.files.clear()
         if o is None:
             self.detail.setText(

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from ...domain.status import STATUS_LABELS, HouseholdStatus, NoticeKind
 from ...i18n import _
+from ...services.access import team_of_village
 from ...services.errors import UserError
 from .. import dialogs
+from ..access import Action, gate
 from ..background import run_busy
 from ..combos import index_of
 from .common import PAPERS, date_edit, kind_labels, preview_round, qdate_value
@@ -44,6 +46,7 @@ def stage_hint(kind: NoticeKind) -> str:
             "补偿结果公示只列入核算已经复核的户；请先在“方案与核算”中完成核算和复核。"
         ),
         NoticeKind.SIGNED: _("签约公示只列入已签订补偿协议的户。"),
+        NoticeKind.RESETTLEMENT: _("选房结果公示只列入已签约并已选定安置房的户。"),
     }[kind]
 
 
@@ -179,7 +182,9 @@ class PostNoticeDialog(QDialog):
 
     def _update_summary(self) -> None:
         village_id = self.village_id()
-        self.post_button.setEnabled(village_id is not None)
+        team = team_of_village(self.db, village_id) if village_id is not None else None
+        gate(self.post_button, self.operator, Action.POST_NOTICE, team,
+             enabled=village_id is not None)  # fmt: skip
         if village_id is None:
             self.summary.setText(_("本项目还没有村，请先登记农户。"))
             return

@@ -41,6 +41,7 @@ from ...services.households.service import OperatorRef
 from ...services.payments.holdouts import HoldoutRow, HoldoutService
 from ...storage.db import Database
 from .. import dialogs
+from ..access import Action, gate
 
 __all__ = ["DecisionsDialog"]
 
@@ -137,6 +138,7 @@ class DecisionsDialog(QDialog):
         self.decide_button = QPushButton(_("作出补偿决定…"), self)
         self.decide_button.setAutoDefault(False)
         self.decide_button.clicked.connect(self.decide_selected)
+        gate(self.decide_button, operator, Action.RECORD_DECISION)
         self.decision_table = _table(
             self,
             [

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ...domain import money
 from ...domain.status import STATUS_LABELS, HouseholdStatus
 from ...i18n import _
+from ...services.access import team_of_household
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...services.payments.service import (
@@ -52,6 +53,7 @@ from ...services.payments.service import (
 )
 from ...storage.db import Database
 from .. import dialogs
+from ..access import Action, gate
 
 __all__ = ["PaymentsDialog", "ask_reason"]
 
@@ -93,9 +95,12 @@ class PaymentsDialog(QDialog):
         self.setObjectName("paymentsDialog")
         self.service = PaymentService(db, operator)
         self.household_id = household_id
+        self.operator = operator
+        self.team_id = team_of_household(db, household_id)  # for greying out what is refused
         self.today = today or date.today()
         self.case: PaymentCase | None = None
         self._build()
+        gate(self.pay_button, operator, Action.RECORD_PAYMENT, self.team_id)
         self.reload()
 
     # --- building ---------------------------------------------------------------------------
@@ -270,7 +275,8 @@ class PaymentsDialog(QDialog):
                 _("已登记：{date}", date=ms.happened_on.isoformat()) if ms else _("未登记")
             )
             self.milestone_date[k].setEnabled(ms is None)
-            self.milestone_button[k].setEnabled(ms is None)
+            gate(self.milestone_button[k], self.operator, Action.RECORD_MILESTONE, self.team_id,
+                 enabled=ms is None)  # fmt: skip
         self._preview()
 
     def _preview(self) -> None:

@@ -17,8 +17,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from ...i18n import _
+from ...services.access import may
 from ...services.errors import UserError
 from .. import dialogs
+from ..access import Action, best_case_team, gate
 from ..background import run_busy
 from ..editor.actions import add_editor_button, open_for_editor
 
@@ -44,6 +46,8 @@ class PaymentsFeature:
         self.export_action = self._action(_("导出支付台账(&X)…"), self.export_register, menu)
         menu.addSeparator()
         self.decisions_action = self._action(_("补偿决定(&D)…"), self.open_decisions, menu)
+        own = best_case_team(window.operator)
+        gate(self.export_action, window.operator, Action.EXPORT_PAYMENT_REGISTER, own)
 
     def _action(self, text: str, slot: object, menu: object) -> QAction:
         action = QAction(text, self.window)
@@ -79,7 +83,7 @@ class PaymentsFeature:
 
     def export_register(self) -> None:
         from ...reports.payment_register import write_payment_register
-        from ...services.payments.register import payment_register
+        from ...services.payments.register import export_payment_register
 
         w = self.window
         db, operator = w.db, w.operator
@@ -89,10 +93,14 @@ class PaymentsFeature:
         if path is None:
             return
 
+        # A leader exports their own team's register; HQ the whole project's.
+        whole = may(operator, Action.EXPORT_PAYMENT_REGISTER)
+        team = None if whole or operator is None else operator.team_id
+
         def work() -> PaymentRegister:
-            reg = payment_register(db, None, operator)
-            write_payment_register(reg, path)
-            return reg
+            return export_payment_register(
+                db, path, write_payment_register, team=team, operator=operator
+            )
 
         try:
             reg = run_busy(w, _("正在导出支付台账…"), work)

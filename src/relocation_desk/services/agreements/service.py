@@ -32,20 +32,25 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ...domain import limits
 from ...domain.status import STATUS_LABELS, HouseholdStatus, NoticeKind
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
+from ..access import Action, require_for_household
+from ..audit import seal_record
 from ..calculation.inputs import SchemeBook
 from ..errors import UserError
 from ..households.service import OperatorRef, household_by_code, project_id_of
 from ..notices.service import NoticeService
+from ..personal_exports import write_with_audit
 from ..settings import setting_value, sign_deadline
 from . import content as ac
 from .facts import BonusStatus, bonus_statuses, current_calc, gather
@@ -59,6 +64,12 @@ __all__ = [
     "NotReady",
     "SignFirstRow",
 ]
+
+
+def imported_not_printed() -> str:
+    """Why an agreement imported from a ledger is not printed."""
+    return _("历史协议由台账导入，本程序不重印；如需变更请签订补充协议")
+
 
 _SIGNED_STAGES = {
     HouseholdStatus.SIGNED.value,
@@ -96,6 +107,8 @@ class AgreementView:
     revision: int
     reprint_no: int = 0  # > 0: this print is a reprint of a signed agreement (第 n 次)
     parent_number: str = ""
+    origin: str = "desk"  # desk; ledger: signed before the desk arrived, imported as history
+    recorded_total_fen: int | None = None  # ledger: the amount the ledger records
 
     @property
     def signed(self) -> bool:
@@ -144,6 +157,10 @@ class AgreementService:
     def __init__(self, db: Database, operator: OperatorRef | None) -> None:
         self._db = db
         self._operator = operator
+
+    def _require(self, s: Session, action: Action, household_id: uuid.UUID) -> None:
+        """The permission check of every use case here: on the household's team."""
+        require_for_household(s, self._operator, action, household_id)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -233,6 +250,7 @@ class AgreementService:
         problem."""
         day = on or date.today()
         with self._db.session() as s:
+            self._require(s, Action.PRINT_AGREEMENT, household_id)
             rows = _agreements(s, household_id)
         main = next((a for a in rows if a.kind == "main"), None)
         open_supp = next(
@@ -273,46 +291,54 @@ class AgreementService:
             a = s.get(m.Agreement, agreement_id)
             if a is None:
                 raise AgreementError(_("找不到该协议"))
+            self._require(s, Action.PRINT_AGREEMENT, a.household_id)
             if a.status != "signed":
                 raise AgreementError(_("协议 {number} 尚未签订，不是重印", number=a.number))
+            if a.origin == "ledger":
+                raise AgreementError(imported_not_printed())
             n = _reprint_count(s, [a.id]) + 1
             return replace(_view(s, a), reprint_no=n)
 
     def record_print(self, view: AgreementView, *, copies: int = 1) -> int:
         """Count a print of ``view`` (after it was written or sent to the printer) and audit
         it; returns the new print count."""
-        op = self._operator
         with self._db.session(immediate=True) as s, s.begin():
-            a = s.get(m.Agreement, view.id)
-            if a is None:
-                raise AgreementError(_("找不到该协议"))
-            if a.status != view.status or (a.content or {}) != view.content:
-                raise AgreementError(
-                    _("协议 {number} 在打印期间被修改，请重新打印", number=a.number)
-                )
-            before = a.print_count
-            table: Any = m.Agreement.__table__
-            s.execute(
-                update(table)
-                .where(table.c.id == a.id)
-                .values(print_count=before + copies, updated_at=_now())
-            )
-            action = "reprint" if view.reprint_no else "print"
-            _audit(
-                s,
-                op,
-                at=_now(),
-                action=action,
-                agreement_id=a.id,
-                household_id=a.household_id,
-                before={"print_count": before},
-                after={
-                    "print_count": before + copies,
-                    "reprint_no": view.reprint_no,
-                    "total_fen": a.total_fen,
-                },
-                note=a.number,
-            )
+            return self._record_print(s, view, copies)
+
+    def _record_print(self, s: Session, view: AgreementView, copies: int, file: str = "") -> int:
+        """Count the print in ``s`` and add its audit row (``file``: where a PDF went)."""
+        op = self._operator
+        a = s.get(m.Agreement, view.id)
+        if a is None:
+            raise AgreementError(_("找不到该协议"))
+        self._require(s, Action.PRINT_AGREEMENT, a.household_id)
+        if a.status != view.status or (a.content or {}) != view.content:
+            raise AgreementError(_("协议 {number} 在打印期间被修改，请重新打印", number=a.number))
+        before = a.print_count
+        table: Any = m.Agreement.__table__
+        s.execute(
+            update(table)
+            .where(table.c.id == a.id)
+            .values(print_count=before + copies, updated_at=_now())
+        )
+        after: dict[str, Any] = {
+            "print_count": before + copies,
+            "reprint_no": view.reprint_no,
+            "total_fen": a.total_fen,
+        }
+        if file:
+            after["file"] = file  # carries full ID numbers: an export of personal data
+        _audit(
+            s,
+            op,
+            at=_now(),
+            action="reprint" if view.reprint_no else "print",
+            agreement_id=a.id,
+            household_id=a.household_id,
+            before={"print_count": before},
+            after=after,
+            note=a.number,
+        )
         return before + copies
 
     def print(
@@ -322,11 +348,38 @@ class AgreementService:
         *,
         on: date | None = None,
     ) -> AgreementView:
-        """prepare → ``render(view)`` (e.g. write the PDF) → record_print."""
+        """prepare → ``render(view)`` (send it to a printer) → record_print. For a PDF file,
+        use :meth:`print_to_file`, which logs the file before it exists under its name."""
         view = self.prepare(household_id, on=on)
         render(view)
         self.record_print(view)
         return view
+
+    def print_to_file(
+        self,
+        household_id: uuid.UUID,
+        out: Path,
+        render: Callable[[AgreementView, Path], None],
+        *,
+        on: date | None = None,
+    ) -> AgreementView:
+        """prepare → ``render(view, path)`` → the file and its print audit row together
+        (``services.personal_exports``: no agreement PDF without its audit row)."""
+        view = self.prepare(household_id, on=on)
+        self.save_file(view, out, lambda path: render(view, path))
+        return view
+
+    def save_file(self, view: AgreementView, out: Path, write: Callable[[Path], object]) -> int:
+        """Save a PDF of ``view`` written by ``write(path)`` at ``out`` with its audit row
+        (both or neither); returns the new print count."""
+        count = 0
+
+        def audit(s: Session, _result: object) -> None:
+            nonlocal count
+            count = self._record_print(s, view, 1, file=str(out))
+
+        write_with_audit(self._db, out, write, audit)
+        return count
 
     # --- signing ---------------------------------------------------------------------------
 
@@ -334,6 +387,7 @@ class AgreementService:
         """Record the signing of the household's printed draft (the main agreement, or the
         open supplementary agreement)."""
         with self._db.session() as s:
+            self._require(s, Action.SIGN_AGREEMENT, household_id)
             rows = _agreements(s, household_id)
         draft = next((a for a in rows if a.status == "draft" and a.kind == "supplementary"), None)
         if draft is None:
@@ -348,8 +402,16 @@ class AgreementService:
         return self.sign_agreement(draft.id, signed_on, witnessed_by)
 
     def sign_agreement(
-        self, agreement_id: uuid.UUID, signed_on: date, witnessed_by: str
+        self,
+        agreement_id: uuid.UUID,
+        signed_on: date,
+        witnessed_by: str,
+        *,
+        backdated_reason: str = "",
     ) -> AgreementView:
+        """Record the signing of a printed draft. ``backdated_reason``: the agreement was
+        signed on paper before the desk kept the project (see :mod:`.backdated`); no print
+        from the desk is needed, and the reason goes into the audit row."""
         witnessed_by = witnessed_by.strip()
         if not witnessed_by:
             raise AgreementError(_("请填写见证人（如村委会、见证律师或工作人员姓名）"))
@@ -359,12 +421,17 @@ class AgreementService:
             raise AgreementError(
                 _("签约日期 {day} 在今天之后，请填写实际签字的日期", day=signed_on.isoformat())
             )
+        try:
+            limits.check_date(signed_on, _("签约日期"))
+        except limits.LimitError as exc:
+            raise AgreementError(exc.reason) from None
         op = self._operator
         with self._db.session() as s:
             a0 = s.get(m.Agreement, agreement_id)
             if a0 is None:
                 raise AgreementError(_("找不到该协议"))
             household_id = a0.household_id
+            self._require(s, Action.SIGN_AGREEMENT, household_id)
         problems = self.readiness(household_id, on=signed_on)
         if problems:
             raise NotReady(problems, _("还不能登记签约："))
@@ -373,7 +440,7 @@ class AgreementService:
             assert a is not None
             if a.status == "signed":
                 raise AgreementError(_("协议 {number} 已经签订", number=a.number))
-            if a.print_count < 1:
+            if a.print_count < 1 and not backdated_reason:
                 raise AgreementError(
                     _(
                         "协议 {number} 还没有打印过：请先打印，由农户签字后再登记签约",
@@ -421,7 +488,8 @@ class AgreementService:
                 s,
                 op,
                 at=now,
-                action="sign",
+                action="sign_backdated" if backdated_reason else "sign",
+                seal=seal_record(s, a),  # the signed agreement, sealed into the audit chain
                 agreement_id=a.id,
                 household_id=hh.id,
                 before={"status": "draft", "household_status": hh.status},
@@ -433,6 +501,7 @@ class AgreementService:
                     "total_fen": a.total_fen,
                     "calculation_id": str(a.calculation_id),
                     "scheme_version_id": str(a.scheme_version_id),
+                    **({"reason": backdated_reason} if backdated_reason else {}),
                 },
                 note=a.number,
             )
@@ -449,62 +518,80 @@ class AgreementService:
         reason = reason.strip()
         if not reason:
             raise AgreementError(_("请写明签订补充协议的原因（如：复核发现漏登附属物）"))
-        op = self._operator
         try:
             with self._db.session(immediate=True) as s, s.begin():
                 original = s.get(m.Agreement, agreement_id)
                 if original is None:
                     raise AgreementError(_("找不到该协议"))
-                main = (
-                    original if original.kind == "main" else s.get(m.Agreement, original.parent_id)
-                )
-                assert main is not None
-                if main.status != "signed":
-                    raise AgreementError(
-                        _("协议 {number} 尚未签订：未签订的协议直接重新打印即可，不需要补充协议", number=main.number)
-                    )  # fmt: skip
-                rows = _agreements(s, main.household_id)
-                if any(a.kind == "supplementary" and a.status == "draft" for a in rows):
-                    raise AgreementError(_("该户已有一份未签订的补充协议，请先签订或处理它"))
-                hh = _household(s, main.household_id)
-                in_force = _in_force(rows)
-                assert in_force is not None
-                day = date.today()
-                content = {
-                    "format": ac.CONTENT_FORMAT, "kind": "supplementary", "stage": "opened",
-                    "reason": reason, "parent": {"number": main.number},
-                }  # fmt: skip
-                seq = _next_seq(s, hh.project_id, "supplementary")
-                number = ac.number_for(self._number_format(s, "supplementary"), day.year, seq)
-                a = m.Agreement(
-                    id=uuid.uuid4(), project_id=hh.project_id, household_id=hh.id,
-                    kind="supplementary", parent_id=main.id, seq_no=seq, number=number,
-                    status="draft", scheme_version_id=in_force.scheme_version_id,
-                    calculation_id=in_force.calculation_id,
-                    compensation_method=in_force.compensation_method,
-                    total_fen=in_force.total_fen, content={**content, "number": number},
-                    created_at=_now(), updated_at=_now(),
-                )  # fmt: skip
-                s.add(a)
-                _audit(
-                    s,
-                    op,
-                    at=_now(),
-                    action="create",
-                    agreement_id=a.id,
-                    household_id=hh.id,
-                    after={
-                        "kind": "supplementary",
-                        "number": number,
-                        "parent": main.number,
-                        "reason": reason,
-                    },
-                    note=number,
-                )
-                s.flush()
-                return _view(s, a)
+                return _view(s, self._open_supplementary(s, original, reason))
         except IntegrityError as exc:
             raise AgreementError(_("协议编号被同时占用，请重试")) from exc
+
+    def supplementary_after_signing(
+        self, s: Session, household_id: uuid.UUID, reason: str
+    ) -> m.Agreement | None:
+        """Inside the caller's transaction: the household's open supplementary agreement, or
+        one opened now to its signed agreement with ``reason``; None when nothing is signed
+        yet (then new figures simply enter the next calculation and the main agreement).
+        The caller's own permission check covers it: it is a consequence of that action
+        (选房 after signing), not one of its own."""
+        rows = _agreements(s, household_id)
+        main = next((a for a in rows if a.kind == "main" and a.status == "signed"), None)
+        if main is None:
+            return None
+        open_one = next(
+            (a for a in rows if a.kind == "supplementary" and a.status == "draft"), None
+        )
+        return open_one or self._open_supplementary(s, main, reason, check=False)
+
+    def _open_supplementary(
+        self, s: Session, original: m.Agreement, reason: str, *, check: bool = True
+    ) -> m.Agreement:
+        op = self._operator
+        if check:
+            self._require(s, Action.SIGN_AGREEMENT, original.household_id)
+        main = original if original.kind == "main" else s.get(m.Agreement, original.parent_id)
+        assert main is not None
+        if main.status != "signed":
+            raise AgreementError(
+                _("协议 {number} 尚未签订：未签订的协议直接重新打印即可，不需要补充协议", number=main.number)
+            )  # fmt: skip
+        rows = _agreements(s, main.household_id)
+        if any(a.kind == "supplementary" and a.status == "draft" for a in rows):
+            raise AgreementError(_("该户已有一份未签订的补充协议，请先签订或处理它"))
+        hh = _household(s, main.household_id)
+        in_force = _in_force(rows)
+        assert in_force is not None
+        day = date.today()
+        basis = _supplementary_basis(s, hh.id, in_force)
+        content = {
+            "format": ac.CONTENT_FORMAT, "kind": "supplementary", "stage": "opened",
+            "reason": reason, "parent": {"number": main.number},
+        }  # fmt: skip
+        seq = _next_seq(s, hh.project_id, "supplementary")
+        number = ac.number_for(self._number_format(s, "supplementary"), day.year, seq)
+        a = m.Agreement(
+            id=uuid.uuid4(), project_id=hh.project_id, household_id=hh.id,
+            kind="supplementary", parent_id=main.id, seq_no=seq, number=number,
+            status="draft", scheme_version_id=basis[0], calculation_id=basis[1],
+            compensation_method=in_force.compensation_method,
+            total_fen=_figure(in_force), content={**content, "number": number},
+            created_at=_now(), updated_at=_now(),
+        )  # fmt: skip
+        s.add(a)
+        _audit(
+            s,
+            op,
+            at=_now(),
+            action="create",
+            agreement_id=a.id,
+            household_id=hh.id,
+            after={"kind": "supplementary", "number": number, "parent": main.number,
+                   "reason": reason},
+            note=number,
+        )  # fmt: skip
+        s.flush()
+        return a
 
     # --- reports -----------------------------------------------------------------------------
 
@@ -757,9 +844,33 @@ def _parent_content(a: m.Agreement) -> dict[str, Any]:
     content = dict(a.content or {})
     content.setdefault("lines", [])
     content["number"] = a.number
-    content["total_fen"] = a.total_fen
+    content["total_fen"] = _figure(a)
     content["signed_on"] = a.signed_on.isoformat() if a.signed_on else ""
     return content
+
+
+def _figure(a: m.Agreement) -> int:
+    """The total an agreement settled: for one imported from a ledger, the amount the ledger
+    records (a supplementary agreement starts from it)."""
+    if a.origin == "ledger" and a.recorded_total_fen is not None:
+        return a.recorded_total_fen
+    return a.total_fen
+
+
+def _supplementary_basis(
+    s: Session, household_id: uuid.UUID, in_force: m.Agreement
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """(scheme version, calculation) an opened supplementary agreement starts under: the
+    agreement in force's, or for one imported from a ledger (computed nowhere) the household's
+    current calculation, which the supplementary agreement's new figures will replace."""
+    if in_force.scheme_version_id is not None and in_force.calculation_id is not None:
+        return in_force.scheme_version_id, in_force.calculation_id
+    calc = current_calc(s, household_id)
+    if calc is None:
+        raise AgreementError(
+            _("该户的协议由台账导入，本程序中没有它的核算结果：请先录入补偿方案并核算该户，再签订补充协议")
+        )  # fmt: skip
+    return calc.scheme_version_id, calc.id
 
 
 def _next_seq(s: Session, project_id: uuid.UUID, kind: str) -> int:
@@ -799,14 +910,16 @@ def _audit(
     after: dict[str, Any],
     note: str,
     before: dict[str, Any] | None = None,
+    seal: str = "",
 ) -> None:
-    """The audit row of an action on an agreement (DOMAIN rule 10)."""
+    """The audit row of an action on an agreement (DOMAIN rule 10); ``seal``: the signed
+    agreement's seal (services.audit)."""
     s.add(
         m.AuditLog(
             id=uuid.uuid4(), at=at, operator_id=op.id if op else None,
             operator_login=op.login if op else "", action=action, entity="agreement",
             entity_id=str(agreement_id), household_id=household_id, before=before, after=after,
-            note=note,
+            note=note, seal=seal,
         )
     )  # fmt: skip
 
@@ -821,5 +934,6 @@ def _view(s: Session, a: m.Agreement) -> AgreementView:
         id=a.id, household_id=a.household_id, household_code=code, kind=a.kind,
         number=a.number, status=a.status, content=content, total_fen=a.total_fen,
         signed_on=a.signed_on, witnessed_by=a.witnessed_by, print_count=a.print_count,
-        revision=int(content.get("revision") or 1), parent_number=parent,
+        revision=int(content.get("revision") or 1), parent_number=parent, origin=a.origin,
+        recorded_total_fen=a.recorded_total_fen,
     )  # fmt: skip

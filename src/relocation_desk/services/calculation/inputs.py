@@ -4,13 +4,14 @@
 version never changes, so parsed schemes are kept per id and content hash for the process).
 :func:`read_facts` reads a batch of households with one query per table (persons' flags,
 buildings, attachments, signed agreements, vacating dates, current calculations, approved
-exceptions) and turns each into the engine's :class:`HouseholdInput`.
+exceptions, chosen resettlement flats) and turns each into the engine's :class:`HouseholdInput`.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -22,22 +23,32 @@ from sqlalchemy.orm import Session
 
 from ...domain.approval_lines import ApprovedException, approval_fingerprint
 from ...domain.engine import inputs_hash
-from ...domain.household_input import AttachmentInput, HouseholdInput, StructureInput
-from ...domain.scheme import RateKind, Scheme, version_in_force
+from ...domain.household_input import (
+    AttachmentInput,
+    ChosenFlatInput,
+    HouseholdInput,
+    StructureInput,
+)
+from ...domain.scheme import RateKind, Scheme, content_hash, version_in_force
 from ...domain.scheme_parse import parse_scheme
+from ...domain.scheme_scope import covers
 from ...domain.status import CompensationMethod, StructureType
 from ...storage import models as m
+from ...storage.models_resettlement import ResettlementChoice, ResettlementFlat
+from ..audit import audit_seal
+from ..errors import TamperedRecord
 
 __all__ = [
     "CurrentCalc",
     "HouseholdFacts",
     "SchemeBook",
     "calc_hash",
+    "published_hash",
     "read_facts",
     "read_facts_between",
 ]
 
-_PARSED: dict[tuple[uuid.UUID, str], Scheme] = {}
+_PARSED: dict[tuple[uuid.UUID, str, str], Scheme] = {}
 
 
 class SchemeBook:
@@ -51,16 +62,24 @@ class SchemeBook:
         ).all()
         self.by_id: dict[uuid.UUID, Scheme] = {}
         self.labels: dict[uuid.UUID, str] = {}
+        self.scheme_of: dict[uuid.UUID, uuid.UUID] = {}  # version id → its scheme's id
+        self._applying: dict[tuple[date, str, str], list[tuple[uuid.UUID, Scheme]]] = {}
         self.key = frozenset((version.id, version.content_hash) for version, _name in rows)
         for version, name in rows:
-            key = (version.id, version.content_hash or "")
+            raw = _scheme_dict(version, name)
+            # Keyed by the stored rows themselves, not only the version's id and sealed hash:
+            # another file with the same ids (a copy, a restored backup) or rows edited behind
+            # the program's back must be parsed and checked against the seal again.
+            key = (version.id, version.content_hash or "", _fingerprint(raw))
             scheme = _PARSED.get(key) if version.content_hash else None
             if scheme is None:
-                scheme = parse_scheme(_scheme_dict(version, name))
+                scheme = parse_scheme(raw)
+                _check_seal(s, version, name, scheme)
                 if version.content_hash:
                     _PARSED[key] = scheme
             self.by_id[version.id] = scheme
             self.labels[version.id] = version_label(scheme)
+            self.scheme_of[version.id] = version.scheme_id
         self._ids = {id(v): k for k, v in self.by_id.items()}
 
     @classmethod
@@ -86,6 +105,51 @@ class SchemeBook:
             return None
         return self._ids[id(found)], found
 
+    def applying(self, on: date, village: str, group: str) -> list[tuple[uuid.UUID, Scheme]]:
+        """The published versions in force on ``on`` whose scheme's scope covers a household
+        of ``village``/``group``: one per scheme (each scheme's latest in force). More than
+        one means the schemes' scopes overlap (refused at publishing; the caller says so)."""
+        key = (on, village, group)
+        found = self._applying.get(key)
+        if found is None:
+            by_scheme: dict[uuid.UUID, list[Scheme]] = {}
+            for version_id, scheme in self.by_id.items():
+                by_scheme.setdefault(self.scheme_of[version_id], []).append(scheme)
+            found = []
+            for versions in by_scheme.values():
+                current = version_in_force(versions, on)
+                if current is not None and covers(current.params, village, group):
+                    found.append((self._ids[id(current)], current))
+            found.sort(key=lambda pair: (pair[1].name, pair[1].version_no))
+            if len(self._applying) > 10_000:
+                self._applying.clear()
+            self._applying[key] = found
+        return found
+
+
+def _check_seal(s: Session, version: m.SchemeVersion, name: str, scheme: Scheme) -> None:
+    """Refuse a published version whose rates no longer give the hash sealed when it was
+    published (its row and, when recorded, its publish audit row)."""
+    sealed = audit_seal(s, "scheme_version", version.id, frozenset({"publish"}))
+    digest = content_hash(scheme)
+    if digest != version.content_hash or (sealed and sealed != version.content_hash):
+        from ...i18n import _
+
+        raise TamperedRecord(
+            _(
+                "补偿方案“{name}”第{version}版的内容与发布时封存的不一致（数据库文件被改动过），"
+                "不能用它核算；请联系指挥部用备份恢复，并运行 relocation-desk check 查看详情",
+                name=name,
+                version=version.version_no,
+            )
+        )
+
+
+def published_hash(version: m.SchemeVersion, name: str) -> str:
+    """The content hash a published version's stored rates give now (to compare with its
+    ``content_hash``, the one sealed when it was published)."""
+    return content_hash(parse_scheme(_scheme_dict(version, name)))
+
 
 @functools.cache
 def _published_query() -> Any:
@@ -95,6 +159,11 @@ def _published_query() -> Any:
         .join(m.Scheme.__table__, m.Scheme.id == SV.c.scheme_id)
         .where(m.Scheme.project_id == bindparam("b_project"), SV.c.status == "published")
     )
+
+
+def _fingerprint(raw: dict[str, Any]) -> str:
+    text = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def version_label(scheme: Scheme) -> str:
@@ -186,7 +255,7 @@ def calc_hash(
 
 
 def read_facts(s: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, HouseholdFacts]:
-    """Everything the calculation of each household needs, in 8 queries for the batch."""
+    """Everything the calculation of each household needs, in 9 queries for the batch."""
     ids = list(ids)
     if not ids:
         return {}
@@ -213,7 +282,7 @@ _QUERIES: dict[str, tuple[Any, ...]] = {}
 
 
 def _queries(mode: str) -> tuple[Any, ...]:
-    """The 8 queries of :func:`_read`, built once per way of choosing the households
+    """The 9 queries of :func:`_read`, built once per way of choosing the households
     (building and coercing a statement costs more than running it for one household)."""
     found = _QUERIES.get(mode)
     if found is not None:
@@ -228,15 +297,23 @@ def _queries(mode: str) -> tuple[Any, ...]:
 
     H, P, S, A = (t.__table__ for t in (m.Household, m.Person, m.Structure, m.Attachment))
     G, M, C, R = (t.__table__ for t in (m.Agreement, m.Milestone, m.Calculation, m.ApprovalRequest))
+    V, VG = m.Village.__table__, m.VillageGroup.__table__
+    RC, RF = ResettlementChoice.__table__, ResettlementFlat.__table__
     found = _QUERIES[mode] = (
         select(
             H.c.id, type_coerce(H.c.id, String), H.c.code, type_coerce(H.c.team_id, String),
-            H.c.status, H.c.compensation_method,
-        ).where(among(H.c.id)),
+            H.c.status, H.c.compensation_method, V.c.name, VG.c.name,
+        )
+        .select_from(
+            H.outerjoin(V, V.c.id == H.c.village_id).outerjoin(VG, VG.c.id == H.c.group_id)
+        )
+        .where(among(H.c.id)),
         select(
             type_coerce(P.c.household_id, String),
             func.count(),
-            func.max(case((or_(P.c.is_dibao, P.c.is_disabled), 1), else_=0)),
+            func.max(case((P.c.is_dibao, 1), else_=0)),
+            func.max(case((P.c.is_disabled, 1), else_=0)),
+            func.max(case((or_(P.c.is_cadre, P.c.is_cadre_relative), 1), else_=0)),
         )
         .where(among(P.c.household_id))
         .group_by(P.c.household_id),
@@ -270,6 +347,14 @@ def _queries(mode: str) -> tuple[Any, ...]:
         )
         .where(among(R.c.household_id), R.c.status == "approved")
         .order_by(R.c.household_id, R.c.decided_at, R.c.number),
+        # The chosen flats at their contracted area and prices, in the order chosen.
+        select(
+            type_coerce(RC.c.household_id, String), RF.c.estate, RF.c.building, RF.c.unit,
+            RF.c.number, RC.c.area_dm2, RC.c.unit_price_fen, RC.c.coefficient_milli,
+        )
+        .select_from(RC.join(RF, RF.c.id == RC.c.flat_id))
+        .where(among(RC.c.household_id), RC.c.cancelled_at.is_(None))
+        .order_by(RC.c.household_id, RC.c.seq),
     )  # fmt: skip
     return found
 
@@ -283,14 +368,14 @@ def _read(
     each: at 100,000 households that is a million objects fewer per pass."""
     conn = s.connection()
     few = _FewIds()
-    q_households, q_members, q_structures, q_attachments, q_signed, q_vacated, q_current, q_approvals = (
-        _queries(mode)
-    )  # fmt: skip
+    (q_households, q_members, q_structures, q_attachments, q_signed, q_vacated, q_current,
+     q_approvals, q_flats) = _queries(mode)  # fmt: skip
     households = conn.execute(q_households, params).all()
     if wanted is not None:
         households = [row for row in households if row[0] in wanted]
-    members: dict[Any, tuple[int, int]] = {
-        key: (count, vulnerable) for key, count, vulnerable in conn.execute(q_members, params).all()
+    members: dict[Any, tuple[int, int, int, int]] = {
+        key: (count, dibao, disabled, cadre)
+        for key, count, dibao, disabled, cadre in conn.execute(q_members, params).all()
     }
     structures: dict[Any, list[StructureInput]] = {}
     for key, kind, legal, unlicensed, decoration in conn.execute(q_structures, params).all():
@@ -312,9 +397,16 @@ def _read(
         approvals.setdefault(r[0], []).append(
             ApprovedException(str(r[1]), r[2], r[3] or "", r[4], r[5] or "", r[6] or "")
         )
+    flats: dict[Any, list[ChosenFlatInput]] = {}
+    for key, estate, building, unit, number, area, price, coefficient in conn.execute(
+        q_flats, params
+    ).all():
+        flats.setdefault(key, []).append(
+            ChosenFlatInput(_flat_name(estate, building, unit, number), area, price, coefficient)
+        )
     facts: dict[uuid.UUID, HouseholdFacts] = {}
-    for hid, key, code, team_id, status, method in households:
-        count, vulnerable = members.get(key, (0, 0))
+    for hid, key, code, team_id, status, method, village, group in households:
+        count, dibao, disabled, cadre = members.get(key, (0, 0, 0, 0))
         found = signed.get(key)
         signed_on, signed_version = found if found is not None else (None, None)
         household = HouseholdInput(
@@ -322,9 +414,15 @@ def _read(
             member_count=count,
             structures=tuple(structures.get(key, ())),
             attachments=tuple(attachments.get(key, ())),
-            vulnerable=bool(vulnerable),
+            vulnerable=bool(dibao or disabled),
             compensation_method=_METHODS[method or CompensationMethod.MONEY.value],
             signed_on=signed_on,
+            dibao=bool(dibao),
+            disabled=bool(disabled),
+            cadre=bool(cadre),
+            village=village or "",
+            group=group or "",
+            chosen_flats=tuple(flats.get(key, ())),
         )
         facts[hid] = HouseholdFacts(
             id=hid,
@@ -338,6 +436,11 @@ def _read(
             approvals=approvals.get(key, []),
         )
     return facts
+
+
+def _flat_name(estate: str, building: str, unit: str, number: str) -> str:
+    """``幸福家园1栋2单元0301``: the estate and the flat as the 选房确认单 names it."""
+    return f"{estate}{building}栋{unit + '单元' if unit else ''}{number}"
 
 
 class _FewIds(dict[Any, Any]):

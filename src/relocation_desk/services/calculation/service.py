@@ -25,14 +25,17 @@ from ...domain.approval_lines import apply_approvals
 from ...domain.calculation import CalculationResult, EngineError
 from ...domain.engine import compute as engine_compute
 from ...domain.scheme import Scheme
+from ...domain.scheme_scope import covers
 from ...domain.status import HouseholdStatus
 from ...i18n import _
 from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
+from ..access import Action, may, require, require_for_household
 from ..errors import UserError
 from ..gc_pause import gc_paused
 from ..households.service import OperatorRef, household_by_code, project_id_of
+from .figures import changed_items, stored_figures
 from .inputs import HouseholdFacts, SchemeBook, calc_hash, read_facts, read_facts_between
 from .store import CalculationView, LineView, Outcome, read_view, store, view_of
 
@@ -56,11 +59,15 @@ class CalculationError(UserError):
 
 @dataclass
 class Summary:
-    changed: int = 0
+    changed: int = 0  # households given a new calculation version (their inputs changed)
     unchanged: int = 0
     signed_kept: int = 0  # signed households: their agreement's calculation stays as it is
     failed: list[tuple[str, str]] = field(default_factory=list)  # (code, reason)
     cancelled: bool = False
+    # Of the new versions, the households whose amounts changed, and per item code how many
+    # households' line of that item changed (the impact preview counts the same way).
+    figures_changed: int = 0
+    items: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,6 +89,10 @@ class ImpactReport:
     signed_excluded: int
     failed: list[tuple[str, str]]
     cancelled: bool = False  # stopped by the user: the figures cover part of the households
+    # Item code → households whose line of that item would change; and the items' names.
+    items: dict[str, int] = field(default_factory=dict)
+    item_names: dict[str, str] = field(default_factory=dict)
+    outside_scope: int = 0  # calculated households the scheme's scope does not cover
 
     @property
     def changed(self) -> int:
@@ -107,15 +118,27 @@ class CalculationService:
         self._project: uuid.UUID | None = None
         self._book: SchemeBook | None = None
 
+    def _require(self, s: Session | None, action: Action, household_id: uuid.UUID | None) -> None:
+        """The permission check of every use case here: on one household, or (None) on all."""
+        if s is None or household_id is None:
+            require(self._operator, action, None)
+        else:
+            require_for_household(s, self._operator, action, household_id)
+
     # --- one household -----------------------------------------------------------------
 
     def compute(self, household_id: uuid.UUID, *, as_of: date) -> CalculationView:
         """Compute the household; store a new version only if its inputs changed."""
         with self._db.session(immediate=True) as s, s.begin():
+            self._require(s, Action.COMPUTE, household_id)
             book = self._scheme_book(s)
             facts = read_facts(s, [household_id]).get(household_id)
             if facts is None:
                 raise CalculationError(_("找不到该户，可能已被删除"))
+            if facts.signed_version_id is not None:
+                kept = _signed_calculation(s, household_id)
+                if kept is not None:
+                    return read_view(s, kept)
             version_id, scheme = self._scheme_for(facts, book, as_of)
             digest = calc_hash(facts.input_for(scheme), scheme, as_of, facts.approvals)
             if facts.current is not None and facts.current.inputs_hash == digest:
@@ -151,11 +174,13 @@ class CalculationService:
         calculation that is no longer current."""
         op = self._operator
         if op is None:
-            raise CalculationError(_("复核需要指明复核人"))
+            require(None, Action.CHECK_CALCULATION)  # nobody signed in: refused, saying so
+        assert op is not None
         with self._db.session(immediate=True) as s, s.begin():
             calc = s.get(m.Calculation, calculation_id)
             if calc is None:
                 raise CalculationError(_("找不到该核算记录"))
+            self._require(s, Action.CHECK_CALCULATION, calc.household_id)
             if calc.status == "superseded":
                 raise CalculationError(
                     _(
@@ -211,8 +236,16 @@ class CalculationService:
         it again finishes the job. Households go in the order of their ids, which keeps each
         batch's reads and writes within one stretch of every index keyed by household."""
         summary = Summary()
+        # HQ recomputes every team's households; team staff only their own team's.
+        op = self._operator
+        everyone = may(op, Action.COMPUTE)
+        if not everyone:
+            require(op, Action.COMPUTE, op.team_id if op is not None else None)
         with self._db.session() as s, s.begin():
             in_project = m.Household.project_id == self._project_id(s)
+            if not everyone:
+                assert op is not None
+                in_project = in_project & (m.Household.team_id == op.team_id)
             # A signed household's figures are its agreement's (DOMAIN rule 8): recomputing
             # could only reproduce them. Only an open supplementary agreement needs new ones.
             kept = _signed_main() & ~_open_supplementary()
@@ -255,6 +288,7 @@ class CalculationService:
                     except CalculationError as exc:
                         summary.failed.append((f.code, exc.message))
                 summary.changed += len(outcomes)
+                _count_figures(s, outcomes, summary)
                 store(s, outcomes, self._operator, utcnow())
             if progress is not None:
                 progress(done, total)
@@ -271,13 +305,15 @@ class CalculationService:
         progress: Callable[[int, int], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> ImpactReport:
-        """What ``new_scheme`` would change for the calculated, unsigned households, per
-        team (nothing is written). Signed households keep their version: counted apart.
+        """What ``new_scheme`` would change for the calculated, unsigned households its scope
+        covers, per team and per item (nothing is written). Signed households keep their
+        version: counted apart.
 
-        "Before" is each household computed with the version in force on ``as_of`` — the
-        same data, the same date, only the scheme differs — so a date-dependent line (the
-        signing bonus window) does not show up as a change; without a version in force it is
-        the stored calculation's total.
+        "Before" is each household's stored calculation, "after" the household computed with
+        ``new_scheme`` as of ``as_of`` — the date recompute-all would use — and a household
+        changes when its amounts differ item by item (:mod:`.figures`): exactly what
+        recompute-all reports as ``figures_changed`` if the scheme were published unchanged,
+        expired reward windows included.
 
         Reads in batches of :data:`BATCH` households in one read transaction (a consistent
         snapshot); ``progress(done, total)`` after each batch. Cancelling stops after the
@@ -286,10 +322,10 @@ class CalculationService:
         signed = 0
         failed: list[tuple[str, str]] = []
         cancelled = False
+        items: dict[str, int] = {}
+        outside = 0
         with self._db.session() as s, s.begin():
             project = self._project_id(s)
-            in_force = self._scheme_book(s).in_force(as_of)
-            old_scheme = in_force[1] if in_force is not None else None
             codes = {
                 tid: code
                 for tid, code in s.execute(
@@ -318,28 +354,41 @@ class CalculationService:
                     cancelled = True
                     break
                 with gc_paused():
-                    for f in read_facts_between(s, ids[start : start + BATCH]).values():
+                    batch = read_facts_between(s, ids[start : start + BATCH])
+                    stored = stored_figures(
+                        s, [f.current.id for f in batch.values() if f.current is not None]
+                    )
+                    for f in batch.values():
                         if f.signed_version_id is not None:
                             signed += 1
                             continue
+                        if not covers(new_scheme.params, f.input.village, f.input.group):
+                            outside += 1
+                            continue
                         team = teams.setdefault(f.team_id, TeamImpact(codes.get(f.team_id, "")))
                         try:
-                            if old_scheme is not None:
-                                before = _with_approvals(f, old_scheme, as_of)[0].total_fen
-                            else:
-                                before = f.current.total_fen if f.current is not None else 0
-                            after = _with_approvals(f, new_scheme, as_of)[0].total_fen
+                            result = _with_approvals(f, new_scheme, as_of)[0]
                         except CalculationError as exc:
                             failed.append((f.code, exc.message))
                             continue
+                        before = f.current.total_fen if f.current is not None else 0
+                        moved = changed_items(
+                            stored.get(f.current.id) if f.current is not None else None, result
+                        )
                         team.households += 1
                         team.before_fen += before
-                        team.after_fen += after
-                        team.changed += after != before
+                        team.after_fen += result.total_fen
+                        team.changed += bool(moved)
+                        for code in moved:
+                            items[code] = items.get(code, 0) + 1
                 if progress is not None:
                     progress(min(start + BATCH, total), total)
         rows = sorted(teams.values(), key=lambda t: t.team_code)
-        return ImpactReport(rows, signed, sorted(failed), cancelled)
+        names = {it.code: it.name for it in new_scheme.items}
+        return ImpactReport(
+            rows, signed, sorted(failed), cancelled, dict(sorted(items.items())),
+            {code: names.get(code, code) for code in items}, outside,
+        )  # fmt: skip
 
     # --- the work ------------------------------------------------------------------------
 
@@ -360,10 +409,30 @@ class CalculationService:
             if scheme is None:
                 raise CalculationError(_("该户已签约，但签约时的补偿方案版本不在本数据库中"))
             return f.signed_version_id, scheme
-        found = book.in_force(as_of)
-        if found is None:
-            raise CalculationError(_("{day} 没有已发布且生效的补偿方案版本", day=as_of.isoformat()))
-        return found
+        h = f.input
+        found = book.applying(as_of, h.village, h.group)
+        if not found:
+            if book.in_force(as_of) is None:
+                raise CalculationError(
+                    _("{day} 没有已发布且生效的补偿方案版本", day=as_of.isoformat())
+                )
+            raise CalculationError(
+                _(
+                    "{day} 没有适用于{place}的已发布补偿方案：已发布方案的适用范围都不包括该村（组）；"
+                    "请指挥部发布适用于该村的方案或调整适用范围",
+                    day=as_of.isoformat(),
+                    place=_place(h.village, h.group),
+                )
+            )
+        if len(found) > 1:
+            raise CalculationError(
+                _(
+                    "{place}同时在{schemes}的适用范围内；每户只能适用一个方案，请指挥部调整方案的适用范围",
+                    place=_place(h.village, h.group),
+                    schemes="、".join(book.labels[version_id] for version_id, _s in found),
+                )
+            )
+        return found[0]
 
     @staticmethod
     def _run(
@@ -371,6 +440,39 @@ class CalculationService:
     ) -> Outcome:
         result, keys = _with_approvals(f, scheme, as_of)
         return Outcome(f, version_id, scheme, result, keys, digest)
+
+
+def _count_figures(s: Session, outcomes: list[Outcome], summary: Summary) -> None:
+    """Add to ``summary`` which of the new versions change the household's amounts."""
+    stored = stored_figures(
+        s, [o.facts.current.id for o in outcomes if o.facts.current is not None]
+    )
+    for o in outcomes:
+        current = o.facts.current
+        moved = changed_items(stored.get(current.id) if current is not None else None, o.result)
+        summary.figures_changed += bool(moved)
+        for code in moved:
+            summary.items[code] = summary.items.get(code, 0) + 1
+
+
+def _signed_calculation(s: Session, household_id: uuid.UUID) -> uuid.UUID | None:
+    """The calculation a signed household's agreement in force points to, or ``None`` while a
+    supplementary agreement is open (only it may give the household new figures). A signed
+    household's figures are its agreement's: recomputing never supersedes them."""
+    a = m.Agreement
+    mine = a.household_id == household_id
+    if s.scalar(select(a.id).where(mine, a.status == "draft", a.kind == "supplementary").limit(1)):
+        return None
+    return s.scalar(
+        select(a.calculation_id)
+        .where(mine, a.status == "signed")
+        .order_by((a.kind == "supplementary").desc(), a.seq_no.desc())
+        .limit(1)
+    )
+
+
+def _place(village: str, group: str) -> str:
+    return "".join(part for part in (village, group) if part) or _("该户")
 
 
 def _calculated() -> ColumnElement[bool]:

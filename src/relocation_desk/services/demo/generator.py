@@ -13,19 +13,19 @@ How it is fast: the project is planned first (:mod:`.demo_plan`); then the teams
 into shards, one per core, each generated into a scratch SQLite file (:mod:`.demo_shard`; the
 first shard in this process, the others in worker processes); the parent copies each scratch
 file into the project database with ``INSERT … SELECT`` in team order, and builds the
-secondary indexes once at the end. All of it goes into a ``.partial`` file that replaces the
-target only when complete.
+secondary indexes once at the end. All of it goes into a ``.partial`` file in the run's scratch
+folder, renamed to the target only when complete.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
 import pickle
 import queue
 import shutil
-import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -37,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from ...domain.passwords import DEMO_PASSWORD, SALT_BYTES, hash_password
 from ...domain.scheme import Scheme, content_hash, scheme_to_dict, thaw
 from ...domain.scheme_parse import parse_scheme
 from ...i18n import _
@@ -44,20 +45,23 @@ from ...paths import resource
 from ...storage import models as m
 from ...storage.base import Base
 from ...storage.db import open_database
-from ...storage.errors import StorageError
+from ...storage.errors import StorageError, file_write_error
+from ..audit import chain_unchained, seal_unsealed
 from ..bulk_writer import BulkWriter, Clock, Ids
 from . import data
 from .people import People
 from .plan import Layout, Timeline, plan_project
 from .records import AGREEMENT_VALUES
+from .resettlement import DEMO_RULES, add_resettlement
+from .scratch import end_with_parent, make_work_dir, remove_stale_work_dirs
 from .shard import ShardJob, create_scratch, generate_teams, run_shard, team_random
 
-__all__ = ["DemoSummary", "DemoTargetExists", "fit_scheme", "generate_demo"]
+__all__ = ["DEMO_PASSWORD", "DemoSummary", "DemoTargetExists", "fit_scheme", "generate_demo"]
 
 SAMPLE_SCHEME = ("schemes", "sample-scheme.json")
 PARALLEL_FROM = 3000  # households; below this a worker process costs more than it saves
 # SQLite settings for the one-off bulk load into a file nobody else has open yet. A crash
-# leaves only the ``.partial`` file behind, which the next run removes.
+# leaves only the run's scratch folder (with the ``.partial`` file), which the next run removes.
 _LOAD_PRAGMAS = (
     "PRAGMA foreign_keys = OFF",  # rows arrive child-before-parent; the tests check them
     "PRAGMA journal_mode = OFF",
@@ -90,8 +94,13 @@ def generate_demo(
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    password: str = DEMO_PASSWORD,
 ) -> DemoSummary:
     """Create a new demo database at ``target`` and return what was made.
+
+    Every operator signs in with ``password``. They share one salt derived from ``seed`` (the
+    database stays reproducible, and one scrypt is computed instead of one per operator):
+    the demo's sign-in screen tells everyone the password anyway.
 
     Refuses (``DemoTargetExists``) if ``target`` exists and is not empty. ``progress(done,
     total)`` is called about every 1 % of households, from the calling thread. ``workers``:
@@ -112,20 +121,22 @@ def generate_demo(
         )
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if households >= PARALLEL_FROM else 1
-    plan = _Plan(households, seed, today)
+    plan = _Plan(households, seed, today, password)
     shards = plan.shards(max(1, workers))
-    partial = path.with_name(path.name + ".partial")
-    _remove_sqlite_files(partial)
-    # Scratch files for the workers' shards, next to the target (same disk).
-    work_dir = (
-        Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-        if len(shards) > 1
-        else None
-    )
+    _remove_sqlite_files(path.with_name(path.name + ".partial"))  # of an older version
+    # The new database and the workers' shards are made in a scratch folder next to the
+    # target (same disk, so the finished file is renamed into place); a killed earlier run
+    # left its folder behind, which is removed here.
+    remove_stale_work_dirs(path.parent)
+    try:
+        work_dir = make_work_dir(path)
+    except OSError as exc:
+        raise file_write_error(exc, path) from exc
+    partial = work_dir / (path.name + ".partial")
     children: list[_Child] = []
     try:
         jobs = [
-            plan.job(str(work_dir / f"shard{k}.sqlite") if work_dir and k else "", teams)
+            plan.job(str(work_dir / f"shard{k}.sqlite") if k else "", teams)
             for k, teams in enumerate(shards)
         ]
         for job in jobs[1:]:
@@ -133,15 +144,13 @@ def generate_demo(
         children = [_Child(job) for job in jobs[1:]]  # started first: they take longest
         meter = _Meter(households, progress, children)
         counts, calls = _build(partial, plan, jobs[0], children, meter)
+        partial.replace(path)
     except BaseException:
         for child in children:
             child.stop()
-        _remove_sqlite_files(partial)
         raise
     finally:
-        if work_dir is not None:
-            shutil.rmtree(work_dir, ignore_errors=True)
-    partial.replace(path)
+        shutil.rmtree(work_dir, ignore_errors=True)
     meter.finish()
     return DemoSummary(
         path=path, households=households, seed=seed, today=today,
@@ -179,6 +188,13 @@ def _build(
             with conn.begin():
                 for _name, sql in indexes:
                     conn.exec_driver_sql(sql)
+            with conn.begin():
+                # Seals and the audit chain once every shard is in (services.audit): the chain
+                # follows (at, id), so it is the same whatever the number of shards.
+                # Flats, the choosing order and choices (after the households are all in).
+                add_resettlement(conn, plan.today, plan.seed)
+                seal_unsealed(conn)
+                chain_unchained(conn)
             driver.execute("PRAGMA foreign_keys = ON")
             counts = {
                 t.name: conn.exec_driver_sql(f'SELECT count(*) FROM "{t.name}"').scalar_one()
@@ -294,6 +310,11 @@ def _child_main(job_file: str, done: Any, results: Any) -> None:
     def progress(n: int) -> None:
         done.value = n
 
+    def forget_scratch() -> None:
+        for name in (Path(job_file).with_suffix(".sqlite"), Path(job_file)):
+            name.unlink(missing_ok=True)
+
+    end_with_parent(forget_scratch)  # a killed parent must not leave this process running
     try:
         job = pickle.loads(Path(job_file).read_bytes())
         results.put(("ok", run_shard(job, progress)))
@@ -307,8 +328,12 @@ def _child_main(job_file: str, done: Any, results: Any) -> None:
 class _Plan:
     """The scheme, the organisation and every household's case, decided up front."""
 
-    def __init__(self, households: int, seed: int, today: date) -> None:
+    def __init__(
+        self, households: int, seed: int, today: date, password: str = DEMO_PASSWORD
+    ) -> None:
         self.n, self.seed, self.today = households, seed, today
+        salt = hashlib.sha256(f"relocation-desk demo {seed}".encode()).digest()[:SALT_BYTES]
+        self.password, self.password_hash = password, hash_password(password, salt=salt)
         self.clock = Clock(today)
         self.timeline = tl = Timeline.for_today(today.toordinal())
         raw = json.loads(resource(*SAMPLE_SCHEME).read_text(encoding="utf-8"))
@@ -378,7 +403,12 @@ class _Plan:
             "sign_deadline": clock.day(tl.sign_deadline),
             "agreement_values": AGREEMENT_VALUES,
             "report_cutoff": "17:00",
-            "demo": {"seed": self.seed, "today": self.today.isoformat(), "households": self.n},
+            "demo": {
+                "seed": self.seed,
+                "today": self.today.isoformat(),
+                "households": self.n,
+                "password": self.password,
+            },  # shown on the demo's sign-in screen
         }
         for key, value in settings.items():
             w.add(m.Setting.__table__, {"project_id": self.project_id, "key": key, "value": value})
@@ -387,7 +417,8 @@ class _Plan:
             w.add(m.Operator.__table__, {
                 "id": op.id, "project_id": self.project_id, "team_id": team_id,
                 "login": op.login, "name": op.name, "role": op.role.value, "phone": op.phone,
-                "active": True, **stamps,
+                "active": True, "password_hash": self.password_hash,
+                "must_change_password": False, "failed_sign_ins": 0, **stamps,
             })  # fmt: skip
         for team in lay.teams:
             w.add(m.Team.__table__, {
@@ -449,6 +480,7 @@ def fit_scheme(raw: dict[str, Any], timeline: Timeline) -> dict[str, Any]:
         "issuer": f"{data.COUNTY}城东新区房屋征收指挥部",
         "notes": f"演示数据（虚构）。签约期限 {opens} 至 {deadline}。",
     }
+    fitted["params"].setdefault("resettlement", DEMO_RULES)
     for item in fitted["items"]:
         params = item.get("params") or {}
         windows = params.get("windows")

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from ...domain import idnumber
+from ...domain.audit_chain import JSON_COLUMNS, field_digests, json_value_text, seal_hash
 from ...domain.calculation import CalculationResult
 from ...domain.engine import compute, inputs_hash
 from ...domain.engine_rules import bonus_day, window_for
@@ -252,6 +253,7 @@ class Records:
             self.w.add(table, {
                 "id": self.ids.new(), "round_id": village.round_id, "household_id": p.id,
                 "seq": seq, "change_mark": "", "data": row,
+                "field_digests": field_digests("", row),
             })  # fmt: skip
             self._objection(p, village)
 
@@ -295,7 +297,7 @@ class Records:
         number = f"{data.AGREEMENT_PREFIX}〔{year}〕第{p.agreement_seq:05d}号"
         content = self._agreement_content(p, facts, calc, method)
         content.update(number=number, revision=1, issued_on=clock.day(p.signed))
-        self.w.add(m.Agreement.__table__, {
+        self.w.add(m.Agreement.__table__, sealed("agreement", {
             "id": agreement_id, "project_id": self.project_id, "household_id": p.id,
             "kind": "main", "parent_id": None, "seq_no": p.agreement_seq,
             "number": number, "status": "signed", "scheme_version_id": self.scheme_version_id,
@@ -306,7 +308,7 @@ class Records:
             "witnessed_by": f"{self.layout.villages[p.village].name}村委会",
             "signed_recorded_by": ops[p.responsible].id, "print_count": 2,
             "created_at": signed_at, "updated_at": signed_at,
-        })  # fmt: skip
+        }))  # fmt: skip
         return agreement_id
 
     def _agreement_content(
@@ -356,12 +358,13 @@ class Records:
         else:
             parts = [("payment", total, p.paid)]
         for k, (kind, amount, day) in enumerate(parts, start=1):
-            self.w.add(m.Payment.__table__, {
-                "id": self.ids.new(), "agreement_id": agreement_id, "household_id": p.id,
-                "kind": kind, "amount_fen": amount, "paid_on": clock.day(day),
-                "payee": facts.payee, "method": "transfer", "voucher_no": f"ZF-{p.code}-{k}",
+            self.w.add(m.Payment.__table__, sealed("payment", {
+                "id": self.ids.new(), "agreement_id": agreement_id, "decision_id": None,
+                "household_id": p.id, "kind": kind, "amount_fen": amount,
+                "paid_on": clock.day(day), "payee": facts.payee, "method": "transfer",
+                "voucher_no": f"ZF-{p.code}-{k}", "reverses_id": None, "note": "",
                 "created_at": clock.work_time(day, rng), "created_by": finance,
-            })  # fmt: skip
+            }))  # fmt: skip
 
     def milestones(self, p: HouseholdPlan) -> None:
         clock, rng = self.clock, self.rng
@@ -374,18 +377,18 @@ class Records:
             events.append(("keys", min(p.vacated + rng.randint(0, 1), p.demolished)))
             events.append(("demolished", p.demolished))
         for kind, day in events:
-            self.w.add(m.Milestone.__table__, {
+            self.w.add(m.Milestone.__table__, sealed("milestone", {
                 "id": self.ids.new(), "household_id": p.id, "kind": kind,
                 "happened_on": clock.day(day), "note": "", "created_at": clock.work_time(day, rng),
                 "created_by": by,
-            })  # fmt: skip
+            }))  # fmt: skip
 
     def decision(self, p: HouseholdPlan, calc: Calc, method: CompensationMethod) -> None:
         assert p.decided is not None and p.decision_seq is not None
         clock = self.clock
         year = clock.date(p.decided).year
         result = calc.result
-        self.w.add(m.CompensationDecision.__table__, {
+        self.w.add(m.CompensationDecision.__table__, sealed("compensation_decision", {
             "id": self.ids.new(), "household_id": p.id,
             "number": f"{data.DECISION_PREFIX}〔{year}〕第{p.decision_seq:03d}号",
             "decided_on": clock.day(p.decided), "total_fen": result.total_fen,
@@ -398,7 +401,7 @@ class Records:
             },
             "created_at": clock.work_time(p.decided, self.rng),
             "created_by": self.layout.operators[self.layout.hq[0]].id,
-        })  # fmt: skip
+        }))  # fmt: skip
 
     def approval(self, p: HouseholdPlan) -> None:
         """Now and then a team asks HQ for an exception after the figures were computed."""
@@ -436,3 +439,12 @@ def _amounts(result: CalculationResult) -> tuple[tuple[str, int], ...]:
 
 
 __all__ = ["Calc", "CaseFacts", "Records", "S", "structure_summary"]
+
+
+def sealed(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (in SQLite's stored forms, as the bulk writer takes it) with its seal, the one
+    the program gives the record when it is made (domain.audit_chain ``seal_hash``): sealed
+    here, in the shards, instead of one by one after the merge."""
+    values = {c: json_value_text(v) if c in JSON_COLUMNS else v for c, v in row.items()}
+    row["seal"] = seal_hash(kind, values, raw=True)
+    return row

@@ -21,6 +21,7 @@ from ...domain.status import NoticeKind
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
+from ..access import Action, household_team, require
 from ..households.files import check_source, files_folder, store_copy, stored_path
 from ..households.service import OperatorRef
 from ..stored_files import record_file
@@ -229,8 +230,10 @@ class NoticeRecords:
         source = Path(path)
         check_source(source)
         with self._db.session() as s:
-            if s.get(m.Objection, objection_id) is None:
+            found = s.get(m.Objection, objection_id)
+            if found is None:
                 raise NoticeError(_("找不到该异议"))
+            require(self._operator, Action.HANDLE_OBJECTION, household_team(s, found.household_id))
         sha, size, _stored = store_copy(files_folder(self._db), source)
         op = self._operator
         with self._db.session(immediate=True) as s, s.begin():

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session, selectinload
 from ...domain import idnumber
 from ...domain.notice import NOTICE_METHOD_LABELS, AmountLine, public_row, structure_summary
 from ...domain.status import HouseholdStatus, NoticeKind
+from ...domain.units import format_area
 from ...storage import models as m
+from ...storage.models_resettlement import ResettlementChoice, ResettlementFlat
 
 S = HouseholdStatus
 _SIGNED_STAGES = {S.SIGNED, S.PAID, S.VACATED, S.DEMOLISHED}
@@ -37,7 +39,7 @@ def eligible(kind: NoticeKind, status: str) -> bool:
     st = HouseholdStatus(status)
     if kind is NoticeKind.SURVEY:
         return st is not S.REGISTERED
-    if kind is NoticeKind.SIGNED:
+    if kind in (NoticeKind.SIGNED, NoticeKind.RESETTLEMENT):
         return st in _SIGNED_STAGES
     return st.rank >= S.CHECKED.rank
 
@@ -97,17 +99,25 @@ def current_rows(
 
     calcs: dict[uuid.UUID, m.Calculation] = {}
     signed_on: dict[uuid.UUID, str] = {}
+    imported: dict[uuid.UUID, int | None] = {}  # signed: agreements imported from a ledger
     if kind is not NoticeKind.SURVEY:
-        calcs, signed_on = _calculations(s, kind, ids)
+        calcs, signed_on, imported = _calculations(s, kind, ids)
+    placed, order_nos = resettlement_texts(s, ids) if kind is not NoticeKind.SURVEY else ({}, {})
     vulnerable = _vulnerable_items(s, {c.scheme_version_id for c in calcs.values()})
 
     out: dict[uuid.UUID, CurrentRow] = {}
     for h in households:
         calc = calcs.get(h.id)
-        if kind is not NoticeKind.SURVEY and calc is None:
+        if kind is not NoticeKind.SURVEY and calc is None and h.id not in imported:
             continue  # compensation: no checked calculation; signed: no signed agreement
+        if kind is NoticeKind.RESETTLEMENT and h.id not in placed:
+            continue  # no flat chosen yet
         lines: list[AmountLine] = []
         status = ""
+        total_fen = calc.total_fen if calc is not None else imported.get(h.id)
+        if calc is None and h.id in imported:
+            # Signed before the desk arrived: the amount the ledger records, no itemised lines.
+            status = f"已签约 {signed_on.get(h.id, '')}".strip() + "（台账导入）"
         if calc is not None:
             approved = False
             for ln in calc.lines:
@@ -122,6 +132,8 @@ def current_rows(
             status = NOTICE_METHOD_LABELS.get(calc.compensation_method, "")
             if kind is NoticeKind.SIGNED:
                 status = f"已签约 {signed_on.get(h.id, '')}".strip()
+            if kind is NoticeKind.RESETTLEMENT:
+                status = f"选房顺序第{order_nos[h.id]}号" if h.id in order_nos else "已选房"
             if approved:
                 status = f"{status}；含指挥部批准事项" if status else "含指挥部批准事项"
         group = groups.get(h.group_id, "") if h.group_id is not None else ""
@@ -137,23 +149,61 @@ def current_rows(
             structures=structure_summary(buildings.get(h.id, [])),
             mark=marks.get(h.id, ""),
             lines=lines,
-            total_fen=calc.total_fen if calc is not None else None,
+            total_fen=total_fen,
             status=status,
             calculation_version=calc.version_no if calc is not None else None,
+            resettlement=placed.get(h.id, ""),
         )
         out[h.id] = CurrentRow(h.id, group, h.code, data)
     return out
 
 
+def resettlement_texts(
+    s: Session, ids: list[uuid.UUID]
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, int]]:
+    """安置情况 per household with flats chosen (``幸福家园 2栋1单元0501 两室 90.00㎡；…``) and its
+    choosing-order number. Read from the resettlement tables directly: the notices sit below
+    the resettlement feature."""
+    c, f = ResettlementChoice, ResettlementFlat
+    texts: dict[uuid.UUID, list[str]] = {}
+    orders: dict[uuid.UUID, int] = {}
+    for chunk in _chunks(ids):
+        for hid, estate, building, unit, number, layout, area, order_no in s.execute(
+            select(c.household_id, f.estate, f.building, f.unit, f.number, f.layout, c.area_dm2,
+                   c.order_no)
+            .join(f, f.id == c.flat_id)
+            .where(c.household_id.in_(chunk), c.cancelled_at.is_(None))
+            .order_by(c.household_id, c.seq)
+        ):  # fmt: skip
+            unit_text = f"{unit}单元" if unit else ""
+            texts.setdefault(hid, []).append(
+                f"{estate} {building}栋{unit_text}{number} {layout} {format_area(area)}㎡"
+            )
+            if order_no is not None:
+                orders[hid] = order_no
+    return {hid: "；".join(v) for hid, v in texts.items()}, orders
+
+
 def _calculations(
     s: Session, kind: NoticeKind, ids: list[uuid.UUID]
-) -> tuple[dict[uuid.UUID, m.Calculation], dict[uuid.UUID, str]]:
+) -> tuple[dict[uuid.UUID, m.Calculation], dict[uuid.UUID, str], dict[uuid.UUID, int | None]]:
     """Per household: the current checked calculation (compensation), or the signed main
-    agreement's calculation and signing date (signed)."""
+    agreement's calculation and signing date (signed); for a signed agreement imported from a
+    ledger (no calculation), its recorded amount instead."""
     calcs: dict[uuid.UUID, m.Calculation] = {}
     signed_on: dict[uuid.UUID, str] = {}
+    imported: dict[uuid.UUID, int | None] = {}
     for chunk in _chunks(ids):
         if kind is NoticeKind.SIGNED:
+            for hid, recorded in s.execute(
+                select(m.Agreement.household_id, m.Agreement.recorded_total_fen).where(
+                    m.Agreement.household_id.in_(chunk),
+                    m.Agreement.kind == "main",
+                    m.Agreement.status == "signed",
+                    m.Agreement.origin == "ledger",
+                )
+            ):
+                imported[hid] = recorded
             rows = s.execute(
                 select(m.Agreement.household_id, m.Agreement.calculation_id, m.Agreement.signed_on)
                 .where(
@@ -182,7 +232,7 @@ def _calculations(
                 if prev is None or c.version_no > prev.version_no:
                     latest[c.household_id] = c
             calcs.update({h: c for h, c in latest.items() if c.status == "checked"})
-    return calcs, signed_on
+    return calcs, signed_on, imported
 
 
 def _vulnerable_items(s: Session, versions: set[uuid.UUID]) -> set[tuple[uuid.UUID, str]]:

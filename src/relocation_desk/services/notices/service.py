@@ -18,8 +18,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from ...domain import limits
+from ...domain.audit_chain import changed_fields, field_digests
 from ...domain.notice import (
     COLUMN_LABELS,
+    COMPARED_FIELDS,
+    FIGURE_FIELDS,
     compare_rows,
     money_columns,
     normalise_code,
@@ -30,6 +34,8 @@ from ...domain.status import HouseholdStatus, NoticeKind, Role
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
+from ..access import Action, household_team, require, village_team
+from ..audit import audit_seal
 from ..errors import UserError
 from ..households.files import check_source, files_folder, store_copy
 from ..households.service import OperatorRef, project_id_of
@@ -51,6 +57,7 @@ KIND_TITLES = {
     NoticeKind.SURVEY: "调查结果公示",
     NoticeKind.COMPENSATION: "补偿结果公示",
     NoticeKind.SIGNED: "签约公示",
+    NoticeKind.RESETTLEMENT: "选房结果公示",
 }
 DEFAULT_DAYS = 7
 # Days to answer an objection (setting ``objection_reply_days``), as county schemes commonly set.
@@ -114,6 +121,16 @@ class VerifyDifference:
 
 
 @dataclass(frozen=True)
+class AlteredRow:
+    """A row of a tampered round whose stored values no longer give their digests at posting."""
+
+    household_id: uuid.UUID
+    code: str
+    head_name: str
+    fields: tuple[str, ...]  # data keys, or "change_mark"
+
+
+@dataclass(frozen=True)
 class VerifyResult:
     code: str
     found: bool
@@ -121,6 +138,7 @@ class VerifyResult:
     round: RoundView | None = None
     latest_round_no: int | None = None
     differences: list[VerifyDifference] = field(default_factory=list)
+    altered: list[AlteredRow] = field(default_factory=list)  # when not hash_ok, if known
 
     @property
     def matches(self) -> bool:
@@ -203,6 +221,10 @@ class NoticeService:
         self._db = db
         self._operator = operator
 
+    def _require(self, action: Action, team_id: uuid.UUID | None) -> None:
+        """The permission check of every use case here: the village's or household's team."""
+        require(self._operator, action, team_id)
+
     # --- posting -----------------------------------------------------------------------------
 
     def post_round(
@@ -259,11 +281,18 @@ class NoticeService:
             raise NoticeError(_("请填写受理异议的地点（如村委会办公室）"))
         if len(place) > 200:
             raise NoticeError(_("受理异议的地点不能超过 200 个字"))
+        try:
+            limits.check_date(posted_from, _("公示开始日期"))
+            if objection_until is not None:
+                limits.check_date(objection_until, _("异议截止日期"))
+        except limits.LimitError as exc:
+            raise NoticeError(exc.reason) from None
         with self._db.session(immediate=True) as s, s.begin():
             project_id = project_id_of(s)
             village = s.get(m.Village, village_id)
             if village is None or village.project_id != project_id:
                 raise NoticeError(_("找不到该村，请重新选择"))
+            self._require(Action.POST_NOTICE, village.team_id)
             if group_id is not None:
                 group = s.get(m.VillageGroup, group_id)
                 if group is None or group.village_id != village_id:
@@ -295,6 +324,8 @@ class NoticeService:
             n_days = days if days is not None else self._default_days(s, project_id, kind)
             if n_days < 1:
                 raise NoticeError(_("公示天数至少为 1 天"))
+            if n_days > 366:
+                raise NoticeError(_("公示天数最多为 366 天；请核对天数"))
             posted_to = posted_from + timedelta(days=n_days - 1)
             if objection_until is not None and objection_until < posted_from:
                 raise NoticeError(_("异议截止日期不能早于公示开始日期"))
@@ -332,6 +363,7 @@ class NoticeService:
                     seq=seq,
                     change_mark=mark,
                     data=data,
+                    field_digests=field_digests(mark, data),
                 )
                 for seq, hid, mark, data in rows
             )
@@ -344,6 +376,7 @@ class NoticeService:
                     "snapshot_hash": digest, "marks": marks,
                 },
                 note=f"{village.name} {KIND_TITLES[kind]} 第{rnd.round_no}轮",
+                seal=digest,  # the posted round's snapshot hash, sealed into the audit chain
             )  # fmt: skip
             if kind is NoticeKind.COMPENSATION:
                 self._mark_noticed(s, [hid for hid in current], now, rnd.round_no)
@@ -423,6 +456,7 @@ class NoticeService:
             rnd = s.get(m.NoticeRound, round_id)
             if rnd is None:
                 raise NoticeError(_("找不到该公示轮次"))
+            self._require(Action.POST_NOTICE, village_team(s, rnd.village_id))
             before = rnd.print_count
             s.execute(
                 update(m.NoticeRound)
@@ -449,7 +483,13 @@ class NoticeService:
             stored = self._rows_of(s, rnd)
             rows = [(r.seq, r.household_id, r.change_mark, r.data) for r in stored.values()]
             digest = snapshot_hash(round_header(rnd), hashed_rows(rows))
-            hash_ok = digest == rnd.snapshot_hash and verification_code(digest) == norm
+            sealed = audit_seal(s, "notice_round", rnd.id, frozenset({"post"}))
+            hash_ok = (
+                digest == rnd.snapshot_hash
+                and verification_code(digest) == norm
+                and (not sealed or sealed == digest)
+            )
+            altered = [] if hash_ok else _altered_rows(s, rnd.id)
             latest = s.scalar(
                 select(func.max(m.NoticeRound.round_no)).where(
                     m.NoticeRound.project_id == rnd.project_id,
@@ -475,6 +515,7 @@ class NoticeService:
                 round=self._view(s, rnd),
                 latest_round_no=latest,
                 differences=diffs,
+                altered=altered,
             )
 
     def needs_renotice(
@@ -508,7 +549,8 @@ class NoticeService:
             if upheld:
                 return True
             cur = current_rows(s, kind, household_ids=[household_id]).get(household_id)
-            return cur is None or bool(compare_rows(_public(row.data), cur.data))
+            fields = COMPARED_FIELDS if kind is NoticeKind.RESETTLEMENT else FIGURE_FIELDS
+            return cur is None or bool(compare_rows(_public(row.data), cur.data, fields))
 
     # --- proof of posting --------------------------------------------------------------------
 
@@ -517,8 +559,10 @@ class NoticeService:
         source = Path(path)
         check_source(source)
         with self._db.session() as s:
-            if s.get(m.NoticeRound, round_id) is None:
+            rnd = s.get(m.NoticeRound, round_id)
+            if rnd is None:
                 raise NoticeError(_("找不到该公示轮次"))
+            self._require(Action.POST_NOTICE, village_team(s, rnd.village_id))
         sha, size, _stored = store_copy(files_folder(self._db), source)
         op = self._operator
         with self._db.session(immediate=True) as s, s.begin():
@@ -560,6 +604,7 @@ class NoticeService:
             raise NoticeError(_("异议事项不能超过 200 个字"))
         op = self._operator
         with self._db.session(immediate=True) as s, s.begin():
+            self._require(Action.HANDLE_OBJECTION, household_team(s, household_id))
             rnd = s.get(m.NoticeRound, round_id)
             if rnd is None:
                 raise NoticeError(_("找不到该公示轮次"))
@@ -632,6 +677,7 @@ class NoticeService:
             obj = s.get(m.Objection, objection_id)
             if obj is None:
                 raise NoticeError(_("找不到该异议"))
+            self._require(Action.HANDLE_OBJECTION, household_team(s, obj.household_id))
             if obj.status != "open":
                 raise NoticeError(_("该异议已经处理过，不能再次处理"))
             now = datetime.now(UTC)
@@ -723,6 +769,7 @@ class NoticeService:
         before: Any = None,
         after: Any = None,
         note: str = "",
+        seal: str = "",
     ) -> None:
         op = self._operator
         s.add(
@@ -738,8 +785,28 @@ class NoticeService:
                 before=before,
                 after=after,
                 note=note,
+                seal=seal,
             )
         )
+
+
+def _altered_rows(s: Session, round_id: uuid.UUID) -> list[AlteredRow]:
+    """The rows of a round whose values no longer give the digests stored when it was posted
+    (domain.audit_chain.field_digests)."""
+    out = []
+    for r in s.scalars(
+        select(m.NoticeRow).where(m.NoticeRow.round_id == round_id).order_by(m.NoticeRow.seq)
+    ):
+        data = r.data if isinstance(r.data, dict) else {}
+        fields = changed_fields(r.field_digests, r.change_mark, data)
+        if fields:
+            out.append(
+                AlteredRow(
+                    r.household_id, str(data.get("code", "")), str(data.get("head_name", "")),
+                    tuple(fields),
+                )
+            )  # fmt: skip
+    return out
 
 
 def _same(posted: dict[uuid.UUID, RoundRow], current: dict[uuid.UUID, CurrentRow]) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ...domain import money
@@ -43,10 +43,19 @@ MILESTONE_ORDER = (MilestoneKind.VACATED, MilestoneKind.KEYS, MilestoneKind.DEMO
 
 
 def method_label(method: str) -> str:
-    return {"transfer": _("转账"), "cash": _("现金"), "cheque": _("支票")}.get(method, method)
+    labels = {
+        "transfer": _("转账"),
+        "cash": _("现金"),
+        "cheque": _("支票"),
+        "ledger": _("台账记载"),
+        "settlement": _("交房结算"),
+    }
+    return labels.get(method, method)
 
 
 def kind_label(kind: str, amount_fen: int = 0) -> str:
+    if kind == "handover":  # signed: see .handover
+        return _("交房结算")
     if amount_fen < 0:
         return _("冲正")
     return {"payment": _("支付"), "deposit": _("提存")}.get(kind, kind)
@@ -73,7 +82,7 @@ class Balance:
     agreement_number: str
     signed_on: date | None
     due_fen: int  # what the agreement in force (or the decision) says
-    paid_fen: int  # payments, net of reversals
+    paid_fen: int  # payments and 交房结算 entries (see .handover), net of reversals
     deposited_fen: int  # deposits (提存), net of reversals
     team_id: uuid.UUID | None = None
     decision_id: uuid.UUID | None = None  # set only when there is no signed agreement
@@ -192,8 +201,16 @@ def household_balance(s: Session, hh: m.Household) -> Balance:
         hh.id, hh.code, hh.head_name, hh.status,
         agreement.id if agreement else None, agreement.number if agreement else "",
         agreement.signed_on if agreement else None,
-        agreement.total_fen if agreement else 0, paid, deposited, hh.team_id,
+        owed_fen(agreement) if agreement else 0, paid, deposited, hh.team_id,
     )  # fmt: skip
+
+
+def owed_fen(a: m.Agreement) -> int:
+    """What a signed agreement says is due: for one imported from a ledger, the amount the
+    ledger records (``recorded_total_fen``); else its total."""
+    if a.origin == "ledger" and a.recorded_total_fen is not None:
+        return a.recorded_total_fen
+    return a.total_fen
 
 
 def balance_text(b: Balance) -> str:
@@ -236,7 +253,10 @@ def read_balances(
     with large JSON contents)."""
     H, A, P, D = m.Household, m.Agreement, m.Payment, m.CompensationDecision
     q = (
-        select(A.household_id, A.id, A.number, A.signed_on, A.kind, A.seq_no, A.total_fen,
+        select(A.household_id, A.id, A.number, A.signed_on, A.kind, A.seq_no,
+               # an agreement imported from a ledger owes what the ledger records
+               case((A.origin == "ledger", func.coalesce(A.recorded_total_fen, A.total_fen)),
+                    else_=A.total_fen).label("total_fen"),
                H.code, H.head_name, H.status, H.team_id)
         .join(H, H.id == A.household_id)
         .where(H.project_id == project_id, A.status == "signed")
@@ -286,5 +306,6 @@ def _balance(
     agreement_id, number, signed_on, *decision = basis
     return Balance(
         hid, r.code, r.head_name, r.status, agreement_id, number, signed_on, r.total_fen,
-        sums.get((hid, "payment"), 0), sums.get((hid, "deposit"), 0), r.team_id, *decision,
+        sums.get((hid, "payment"), 0) + sums.get((hid, "handover"), 0),
+        sums.get((hid, "deposit"), 0), r.team_id, *decision,
     )  # fmt: skip

@@ -22,11 +22,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ...domain import money
-from ...domain.status import CompensationMethod, HouseholdStatus, Role
+from ...domain.status import CompensationMethod, HouseholdStatus
 from ...i18n import _
 from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
+from ..access import Action, require
+from ..audit import seal_record
 from ..households.service import OperatorRef, project_id_of
 from ..settings import sign_deadline
 from .service import PaymentError
@@ -34,7 +36,6 @@ from .service import PaymentError
 __all__ = ["DecisionRow", "HoldoutRow", "HoldoutService", "read_decisions"]
 
 S = HouseholdStatus
-DECIDERS = {Role.HQ.value, Role.ADMIN.value}
 _METHODS = {
     CompensationMethod.MONEY.value: "货币补偿",
     CompensationMethod.SWAP.value: "产权调换",
@@ -126,6 +127,10 @@ class HoldoutService:
         self._db = db
         self._operator = operator
 
+    def _require(self, action: Action) -> None:
+        """The permission check of every use case here (decisions are HQ's, project-wide)."""
+        require(self._operator, action)
+
     def deadline(self) -> date | None:
         with self._db.session() as s:
             return sign_deadline(s, project_id_of(s))
@@ -198,8 +203,8 @@ class HoldoutService:
         """Record the compensation decision for a holdout; the amounts are those of its
         current checked calculation. ``number`` empty: numbered from the project's format."""
         op = self._operator
-        if op is None or op.role not in DECIDERS:
-            raise PaymentError(_("补偿决定由指挥部登记；请由指挥部人员操作"))
+        self._require(Action.RECORD_DECISION)
+        assert op is not None
         today = today or date.today()
         number = number.strip()
         if len(number) > 60:
@@ -292,17 +297,19 @@ class HoldoutService:
                 .where(table.c.id == hh.id)
                 .values(status=S.DECISION.value, status_changed_at=now)
             )
-            for entity, entity_id, before, after in (
+            seal = seal_record(s, row)  # the decision, sealed into the audit chain
+            for entity, entity_id, before, after, row_seal in (
                 ("compensation_decision", row.id, None,
-                 {"number": number, "decided_on": decided_on.isoformat(), "total_fen": calc.total_fen}),
-                ("household", hh.id, {"status": old}, {"status": S.DECISION.value}),
+                 {"number": number, "decided_on": decided_on.isoformat(), "total_fen": calc.total_fen},
+                 seal),
+                ("household", hh.id, {"status": old}, {"status": S.DECISION.value}, ""),
             ):  # fmt: skip
                 s.add(
                     m.AuditLog(
                         id=uuid.uuid4(), at=now, operator_id=op.id, operator_login=op.login,
                         action="create" if entity != "household" else "status", entity=entity,
                         entity_id=str(entity_id), household_id=hh.id, before=before, after=after,
-                        note=hh.code,
+                        note=hh.code, seal=row_seal,
                     )
                 )  # fmt: skip
             team = s.scalar(select(m.Team.name).where(m.Team.id == hh.team_id)) or ""

@@ -6,21 +6,26 @@ one team. :mod:`relocation_desk.reports.payment_register` writes it as a workboo
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ...domain.status import STATUS_LABELS, HouseholdStatus
 from ...i18n import _
 from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
+from ..access import Action, require
 from ..households.service import OperatorRef, project_id_of
+from ..personal_exports import write_with_audit
 from .holdouts import DecisionRow, read_decisions
 from .service import Balance, PaymentError, kind_label, method_label, read_balances
 
-__all__ = ["PaymentRegister", "RegisterPayment", "payment_register"]
+__all__ = ["PaymentRegister", "RegisterPayment", "export_payment_register", "payment_register"]
 
 
 @dataclass(frozen=True)
@@ -49,9 +54,11 @@ class PaymentRegister:
 
 
 def payment_register(
-    db: Database, team: str | None = None, operator: OperatorRef | None = None
+    db: Database, team: str | uuid.UUID | None = None, operator: OperatorRef | None = None
 ) -> PaymentRegister:
-    """``team``: a team's code or name (None: the whole project). The export is logged."""
+    """``team``: a team's id, code or name (None: the whole project). Checks that the
+    operator may export it; to write it to a file with its audit row, use
+    :func:`export_payment_register`."""
     with db.session() as s, s.begin():
         project_id = project_id_of(s)
         project = s.scalar(select(m.Project.name).where(m.Project.id == project_id)) or ""
@@ -59,10 +66,11 @@ def payment_register(
         team_id: uuid.UUID | None = None
         team_name = ""
         if team:
-            found = [t for t in teams.values() if team in (t.code, t.name)]
+            found = [t for t in teams.values() if team in (t.id, t.code, t.name)]
             if not found:
                 raise PaymentError(_("找不到工作组：{team}", team=team))
             team_id, team_name = found[0].id, found[0].name
+        require(operator, Action.EXPORT_PAYMENT_REGISTER, team_id)
         H, P, A, D = m.Household, m.Payment, m.Agreement, m.CompensationDecision
         q = (
             select(
@@ -116,13 +124,31 @@ def payment_register(
             for b in read_balances(s, project_id, team_id)
         ]
         decisions = read_decisions(s, project_id, team_id)
-        now = utcnow()
+        return PaymentRegister(project, team_name, date.today(), payments, balances, decisions)
+
+
+def export_payment_register(
+    db: Database,
+    path: Path,
+    write: Callable[[PaymentRegister, Path], None],
+    *,
+    team: str | uuid.UUID | None = None,
+    operator: OperatorRef | None = None,
+) -> PaymentRegister:
+    """Build the register, write it with ``write(register, path)`` (the xlsx writer) and log
+    the export: the file and its audit row together, or neither (``personal_exports``)."""
+    reg = payment_register(db, team, operator)
+
+    def audit(s: Session, _result: None) -> None:
         s.add(
             m.AuditLog(
-                id=uuid.uuid4(), at=now, operator_id=operator.id if operator else None,
+                id=uuid.uuid4(), at=utcnow(), operator_id=operator.id if operator else None,
                 operator_login=operator.login if operator else "", action="export",
                 entity="payment", entity_id="", household_id=None, before=None,
-                after={"payments": len(payments), "team": team_name}, note=_("支付台账"),
+                after={"payments": len(reg.payments), "team": reg.team, "file": str(path)},
+                note=_("支付台账"),
             )
         )  # fmt: skip
-        return PaymentRegister(project, team_name, date.today(), payments, balances, decisions)
+
+    write_with_audit(db, path, lambda part: write(reg, part), audit)
+    return reg

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ...domain import limits
 from ...domain.status import HouseholdStatus, MilestoneKind
 from ...i18n import _
 from ...storage import models as m
@@ -46,6 +47,11 @@ def check_payment_input(
         raise PaymentError(
             _("支付日期 {date} 晚于今天，不能预先登记；请在实际支付后登记", date=paid_on.isoformat())
         )  # fmt: skip
+    try:
+        limits.check_amount(amount_fen)
+        limits.check_date(paid_on, _("支付日期"))
+    except limits.LimitError as exc:
+        raise PaymentError(exc.reason) from None
     check_lengths(payee, voucher_no)
 
 
@@ -124,6 +130,10 @@ def milestone_input(
         raise PaymentError(
             _("{what}日期 {date} 晚于今天；请在实际发生后登记", what=milestone_label(kind.value), date=happened_on.isoformat())
         )  # fmt: skip
+    try:
+        limits.check_date(happened_on, _("{what}日期", what=milestone_label(kind.value)))
+    except limits.LimitError as exc:
+        raise PaymentError(exc.reason) from None
     return kind
 
 

@@ -44,11 +44,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ...domain.status import HouseholdStatus, MilestoneKind, Role
+from ...domain.status import HouseholdStatus, MilestoneKind
 from ...i18n import _
 from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
+from ..access import Action, may, require
+from ..audit import seal_record
+from ..errors import PermissionDenied
 from ..households.service import OperatorRef
 from .balance import (
     KINDS,
@@ -96,7 +99,6 @@ __all__ = [
 ]
 
 S = HouseholdStatus
-CORRECTORS = {Role.HQ.value, Role.ADMIN.value}
 
 
 class PaymentService:
@@ -196,6 +198,7 @@ class PaymentService:
         check_payment_input(amount_fen, paid_on, method, kind, payee, voucher_no, today)
         with self._db.session(immediate=True) as s, s.begin():
             hh = self._household(s, household_id)
+            self._require(Action.RECORD_PAYMENT, hh)
             agreement, decision = check_payment(s, hh, amount_fen, paid_on, voucher_no)
             now = utcnow()
             row = m.Payment(
@@ -207,8 +210,9 @@ class PaymentService:
             s.add(row)
             s.flush()
             self._audit(
-                s, now, "create", "payment", row.id, hh.id, after=_payment_json(row), note=hh.code
-            )
+                s, now, "create", "payment", row.id, hh.id, after=_payment_json(row), note=hh.code,
+                seal=seal_record(s, row),
+            )  # fmt: skip
             after = household_balance(s, hh)
             if after.outstanding_fen <= 0 and hh.status == S.SIGNED.value:
                 self._set_status(s, hh, S.PAID, now)
@@ -234,8 +238,10 @@ class PaymentService:
             payee, voucher_no = payee.strip(), voucher_no.strip()
             check_payment_input(amount_fen, paid_on, method, kind, payee, voucher_no, today)
             with self._db.session() as s:
-                check_payment(s, self._household(s, household_id), amount_fen, paid_on, voucher_no)
-        except PaymentError as exc:
+                hh = self._household(s, household_id)
+                self._require(Action.RECORD_PAYMENT, hh)
+                check_payment(s, hh, amount_fen, paid_on, voucher_no)
+        except (PaymentError, PermissionDenied) as exc:
             return exc.message
         return None
 
@@ -265,9 +271,14 @@ class PaymentService:
                 raise PaymentError(_("找不到这笔支付记录"))
             if original.amount_fen < 0:
                 raise PaymentError(_("这是一笔冲正记录，不能再冲正"))
-            if op.role not in CORRECTORS and original.created_by != op.id:
-                raise PaymentError(_("只有登记这笔支付的人或指挥部人员才能冲正；请联系指挥部"))
             hh = self._household(s, original.household_id)
+            if not may(op, Action.CORRECT_PAYMENT):
+                if original.created_by != op.id:
+                    raise PermissionDenied(
+                        _("只有登记这笔支付的人或指挥部人员才能冲正；请联系指挥部"),
+                        Action.CORRECT_PAYMENT.value,
+                    )
+                self._require(Action.RECORD_PAYMENT, hh)  # the recorder, still of its team
             if s.scalar(select(m.Payment.id).where(m.Payment.reverses_id == original.id)):
                 raise PaymentError(_("这笔支付已经冲正过了"))
             if on < original.paid_on:
@@ -292,7 +303,7 @@ class PaymentService:
                 s, now, "reverse", "payment", row.id, hh.id,
                 before=_payment_json(original),
                 after={**_payment_json(row), "reverses": str(original.id), "reason": reason},
-                note=reason,
+                note=reason, seal=seal_record(s, row),
             )  # fmt: skip
             after = household_balance(s, hh)
             if after.outstanding_fen > 0 and hh.status == S.PAID.value:
@@ -313,10 +324,11 @@ class PaymentService:
     ) -> None:
         """腾房, 交钥匙, 拆除 — in that order, and only once the agreement (or the compensation
         decision) is paid in full (payments and deposits together)."""
-        op = self._require_operator()
+        op = self._require_operator(Action.RECORD_MILESTONE)
         kind = milestone_input(kind, happened_on, today)
         with self._db.session(immediate=True) as s, s.begin():
             hh = self._household(s, household_id)
+            self._require(Action.RECORD_MILESTONE, hh)
             check_milestone(s, hh, kind, happened_on)
             note = note.strip()
             now = utcnow()
@@ -329,7 +341,7 @@ class PaymentService:
             self._audit(
                 s, now, "create", "milestone", row.id, hh.id,
                 after={"kind": kind.value, "happened_on": happened_on.isoformat(), "note": note},
-                note=hh.code,
+                note=hh.code, seal=seal_record(s, row),
             )  # fmt: skip
             target = {MilestoneKind.VACATED: S.VACATED, MilestoneKind.DEMOLISHED: S.DEMOLISHED}.get(
                 kind
@@ -352,20 +364,27 @@ class PaymentService:
     ) -> str | None:
         """Why :meth:`record_milestone` would refuse now (None: it would not). Writes nothing."""
         try:
-            self._require_operator()
+            self._require_operator(Action.RECORD_MILESTONE)
             kind = milestone_input(kind, happened_on, today)
             with self._db.session() as s:
-                check_milestone(s, self._household(s, household_id), kind, happened_on)
-        except PaymentError as exc:
+                hh = self._household(s, household_id)
+                self._require(Action.RECORD_MILESTONE, hh)
+                check_milestone(s, hh, kind, happened_on)
+        except (PaymentError, PermissionDenied) as exc:
             return exc.message
         return None
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _require_operator(self) -> OperatorRef:
+    def _require_operator(self, action: Action = Action.RECORD_PAYMENT) -> OperatorRef:
         if self._operator is None:
-            raise PaymentError(_("登记需要指明经办人；请先选择操作员"))
+            require(None, action)  # nobody signed in: refused, saying so
+        assert self._operator is not None
         return self._operator
+
+    def _require(self, action: Action, hh: m.Household) -> None:
+        """The permission check of every use case here: on the household's team."""
+        require(self._operator, action, hh.team_id)
 
     def _household(self, s: Session, household_id: uuid.UUID) -> m.Household:
         hh = s.get(m.Household, household_id)
@@ -392,6 +411,7 @@ class PaymentService:
     def _audit(
         self, s: Session, at: datetime, action: str, entity: str, entity_id: uuid.UUID,
         household_id: uuid.UUID | None, *, before: Any = None, after: Any = None, note: str = "",
+        seal: str = "",
     ) -> None:  # fmt: skip
         op = self._operator
         s.add(
@@ -399,7 +419,7 @@ class PaymentService:
                 id=uuid.uuid4(), at=at, operator_id=op.id if op else None,
                 operator_login=op.login if op else "", action=action, entity=entity,
                 entity_id=str(entity_id), household_id=household_id, before=before, after=after,
-                note=note,
+                note=note, seal=seal,
             )
         )  # fmt: skip
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,6 +30,8 @@ from ...i18n import _
 from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
+from ..access import Action, require
+from ..audit import read_head
 from ..errors import UserError
 from ..households.service import OperatorRef, project_id_of
 from .facts import LOCAL_TZ, NEVER, Facts, load_facts, moment_day
@@ -87,6 +89,10 @@ class DailyReportData:
     frozen_at: datetime | None = None
     frozen_by: str = ""
     content_hash: str = ""
+    # The audit chain's head as the report's outside anchor (not hashed): for a frozen report
+    # the chain row of its freezing (which carries its seal), else the head when it was built.
+    chain_seq: int = field(default=0, compare=False)
+    chain_hash: str = field(default="", compare=False)
 
     @property
     def frozen(self) -> bool:
@@ -124,7 +130,10 @@ def build(
         raise DailyReportError(
             _("截止时间必须在报表日期 {day} 当天", day=day.isoformat())
         ) from None
-    return _assemble(facts, counted, team_id)
+    data = _assemble(facts, counted, team_id)
+    with db.engine.connect() as conn:
+        head = read_head(conn)
+    return replace(data, chain_seq=head.seq, chain_hash=head.row_hash)
 
 
 def _assemble(facts: Facts, counted: Tally, team_id: uuid.UUID | None) -> DailyReportData:
@@ -306,6 +315,7 @@ def freeze(
     Refuses (``DailyReportError``) before the cut-off has passed and when the scope's report
     for ``day`` is already frozen.
     """
+    require(operator, Action.FREEZE_DAILY_REPORT, team_id)  # a team's report, or the project's
     now = now or utcnow()
     key = scope_key(team_id)
     existing = _find(db, key, day)
@@ -358,6 +368,7 @@ def freeze(
                 entity_id=f"{key}/{day.isoformat()}",
                 after={"report_date": day.isoformat(), "scope": key, "content_hash": digest},
                 note=_("冻结日报"),
+                seal=digest,  # the frozen content, sealed into the audit chain
             )
         )
         try:
@@ -393,6 +404,7 @@ def _find(db: Database, key: str, day: date) -> DailyReportData | None:
     if row is None:
         return None
     report, by = row
+    anchor = _freeze_row(db, key, day)
     snap = report.snapshot
     if content_hash(snap) != report.content_hash:
         raise DailyReportError(
@@ -404,11 +416,31 @@ def _find(db: Database, key: str, day: date) -> DailyReportData | None:
     data = from_snapshot(snap)
     return DailyReportData(
         **{f.name: getattr(data, f.name) for f in fields(data) if f.init and f.name not in (
-            "frozen_at", "frozen_by", "content_hash")},
+            "frozen_at", "frozen_by", "content_hash", "chain_seq", "chain_hash")},
         frozen_at=report.frozen_at,
         frozen_by=by or "",
         content_hash=report.content_hash,
+        chain_seq=anchor[0],
+        chain_hash=anchor[1],
     )  # fmt: skip
+
+
+def _freeze_row(db: Database, key: str, day: date) -> tuple[int, str]:
+    """(seq, hash) of the audit row that froze the report, or (0, "") if none is chained."""
+    a = m.AuditLog
+    with db.session() as s:
+        found = s.execute(
+            select(a.seq, a.row_hash)
+            .where(
+                a.entity == "daily_report",
+                a.entity_id == f"{key}/{day.isoformat()}",
+                a.action == "freeze",
+                a.seq.is_not(None),
+            )
+            .order_by(a.seq.desc())
+            .limit(1)
+        ).first()
+    return (int(found[0]), found[1]) if found is not None else (0, "")
 
 
 def render_hash(data: DailyReportData) -> str:

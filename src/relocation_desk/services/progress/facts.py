@@ -56,6 +56,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from ...domain.status import HouseholdStatus
 from ...storage import models as m
 from ...storage.db import Database
+from ...storage.models_resettlement import ResettlementChoice
 from ..gc_pause import gc_paused
 from ..households.service import project_id_of
 from ..settings import read_date, setting_values
@@ -240,6 +241,7 @@ _PER_CASE: dict[str, Any] = {
     "decided": NEVER,
     "closed": NEVER,
     "met": NEVER,
+    "chosen": NEVER,
 }
 
 
@@ -286,6 +288,7 @@ class Facts:
     decided: MutableSequence[float] = field(default_factory=list)  # 补偿决定
     closed: MutableSequence[float] = field(default_factory=list)  # 销号
     met: MutableSequence[float] = field(default_factory=list)
+    chosen: MutableSequence[float] = field(default_factory=list)  # 已选房: first flat chosen
     calc_at: MutableSequence[float] = field(default_factory=list)
     calc_case: MutableSequence[int] = field(default_factory=list)
     calc_delta: MutableSequence[int] = field(default_factory=list)
@@ -743,6 +746,17 @@ def _read(
         elif kind == "demolished":
             demolished[i] = _fact(on, recorded)
     f.vacated, f.demolished = vacated, demolished
+
+    rc = ResettlementChoice
+    chosen = [NEVER] * n
+    for household, at in rows_of(
+        select(_raw(rc.household_id), _epoch(rc.chosen_at)).where(rc.cancelled_at.is_(None)),
+        rc.household_id,
+    ):
+        i = get(household)
+        if i is not None and at is not None and at < chosen[i]:
+            chosen[i] = float(at)
+    f.chosen = chosen
 
     o = m.Objection
     f.objections = [

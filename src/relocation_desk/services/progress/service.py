@@ -115,6 +115,8 @@ class Figures:
     overdue: int = 0
     closed: int = 0
     closed_today: int = 0
+    chosen: int = 0  # 已选房: households that chose at least one resettlement flat
+    chosen_today: int = 0
 
 
 # Positions of the integer counters in a tally list (every Figures field but target/pct).
@@ -185,14 +187,14 @@ def _count(facts: Facts, day: date, cutoff: datetime, subset: set[int] | None) -
     accs: list[list[int]] = [[0] * n for _group in facts.groups]
     (
         H, SURV, CALC, CHK, NOT, SIG, SIG_T, PAID, PAID_T, VAC, VAC_T, DEM, DEC, CFEN, SFEN,
-        SFEN_T, PFEN, PFEN_T, OBJ, APR, CAD, CAD_S, CAD_OT, OVER, CLO, CLO_T,
+        SFEN_T, PFEN, PFEN_T, OBJ, APR, CAD, CAD_S, CAD_OT, OVER, CLO, CLO_T, CHO, CHO_T,
     ) = range(n)  # fmt: skip
-    assert _COUNTED[CLO_T] == "closed_today" and _COUNTED[OBJ] == "objections_open"
+    assert _COUNTED[CHO_T] == "chosen_today" and _COUNTED[OBJ] == "objections_open"
     f = facts
     columns = (
         f.group, f.created, f.surveyed, f.calculated, f.checked, f.noticed, f.signed,
         f.signed_fen, f.paid, f.vacated, f.demolished, f.decided, f.closed, f.cadre, f.limit,
-        f.met,
+        f.met, f.chosen,
     )  # fmt: skip
     cases: Any = (
         zip(*columns, strict=True)
@@ -200,7 +202,7 @@ def _count(facts: Facts, day: date, cutoff: datetime, subset: set[int] | None) -
         else zip(*(map(column.__getitem__, sorted(subset)) for column in columns), strict=True)
     )
     # One pass over the parallel lists; the money of calculations and payments below.
-    for g, cr, su, ca, ch, no, si, fen, pa, va, de, dc, cl, cad, lim, met in cases:
+    for g, cr, su, ca, ch, no, si, fen, pa, va, de, dc, cl, cad, lim, met, cho in cases:
         if cr > cut:
             continue
         acc = accs[g]
@@ -243,6 +245,10 @@ def _count(facts: Facts, day: date, cutoff: datetime, subset: set[int] | None) -
                 acc[CLO_T] += 1
         if lim < today and met > cut:
             acc[OVER] += 1
+        if cho <= cut:
+            acc[CHO] += 1
+            if cho > prev:
+                acc[CHO_T] += 1
     group, created = f.group, f.created
     if subset is None:
         # The newest calculation computed by the cut-off: the sum of the changes made by then.
