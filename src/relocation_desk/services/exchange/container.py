@@ -43,6 +43,7 @@ from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from ...domain import bounded_json
 from ...i18n import _
 from ..errors import UserError
 from .keys import key_id, public_key_from_bytes
@@ -367,39 +368,13 @@ def _verified_manifest(
 
 
 def _load_json(body: bytes, path: Path) -> dict[str, Any]:
-    depth = 0
-    deepest = 0
-    in_string = escaped = False
-    for ch in body.decode("utf-8", errors="replace"):  # the depth, before json recurses
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth -= 1
-    if deepest > MAX_JSON_DEPTH:
-        raise _damaged(path, _("目录格式不对"))
     try:
-        data = json.loads(body, parse_int=_bounded_int)
-    except (ValueError, UnicodeDecodeError):
+        data = bounded_json.loads(body.decode("utf-8"), max_depth=MAX_JSON_DEPTH)
+    except ValueError:  # bad UTF-8, bad JSON, or past the depth and number bounds
         raise _damaged(path, _("目录格式不对")) from None
     if not isinstance(data, dict):
         raise _damaged(path, _("目录格式不对"))
     return data
-
-
-def _bounded_int(text: str) -> int:
-    if len(text) > 20:
-        raise ValueError("number too long")
-    return int(text)
 
 
 def _manifest_from(data: Mapping[str, Any], path: Path) -> Manifest:
@@ -431,7 +406,7 @@ def _manifest_from(data: Mapping[str, Any], path: Path) -> Manifest:
     if not all(isinstance(data.get(k), str) for k in fields) or data["kind"] not in KINDS:
         raise _damaged(path, _("目录格式不对"))
     sequence, extra = data.get("sequence"), data.get("extra", {})
-    if not isinstance(sequence, int) or sequence < 1 or not isinstance(extra, dict):
+    if not isinstance(sequence, int) or not 1 <= sequence < 2**63 or not isinstance(extra, dict):
         raise _damaged(path, _("目录格式不对"))
     return Manifest(
         project_id=data["project_id"],
