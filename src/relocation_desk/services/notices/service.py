@@ -39,6 +39,7 @@ from ..audit import audit_seal
 from ..errors import UserError
 from ..households.files import check_source, files_folder, store_copy
 from ..households.service import OperatorRef, project_id_of
+from ..settings import setting_value
 from ..stored_files import record_file
 from .rows import CurrentRow, current_rows
 
@@ -418,13 +419,7 @@ class NoticeService:
     def _default_days(self, s: Session, project_id: uuid.UUID, kind: NoticeKind) -> int:
         """``notice_period_days`` of the project settings, else of the newest published
         scheme version's params (a number, or one per kind), else 7."""
-        sources: list[Any] = [
-            s.scalar(
-                select(m.Setting.value).where(
-                    m.Setting.project_id == project_id, m.Setting.key == "notice_period_days"
-                )
-            )
-        ]
+        sources: list[Any] = [setting_value(s, project_id, "notice_period_days")]
         params = s.scalar(
             select(m.SchemeVersion.params)
             .join(m.Scheme, m.Scheme.id == m.SchemeVersion.scheme_id)
@@ -631,12 +626,7 @@ class NoticeService:
                     )
                 )
             now = datetime.now(UTC)
-            reply_days = s.scalar(
-                select(m.Setting.value).where(
-                    m.Setting.project_id == rnd.project_id,
-                    m.Setting.key == "objection_reply_days",
-                )
-            )
+            reply_days = setting_value(s, rnd.project_id, "objection_reply_days")
             if not isinstance(reply_days, int) or isinstance(reply_days, bool) or reply_days < 1:
                 reply_days = OBJECTION_REPLY_DAYS
             obj = m.Objection(

@@ -30,7 +30,7 @@ from ...storage.db import Database
 from ..access import Action, require
 from ..audit import seal_record
 from ..households.service import OperatorRef, project_id_of
-from ..settings import sign_deadline
+from ..settings import setting_value, sign_deadline
 from .service import PaymentError
 
 __all__ = ["DecisionRow", "HoldoutRow", "HoldoutService", "read_decisions"]
@@ -320,11 +320,7 @@ class HoldoutService:
 
 
 def _next_number(s: Session, project_id: uuid.UUID, decided_on: date) -> str:
-    fmt = s.scalar(
-        select(m.Setting.value).where(
-            m.Setting.project_id == project_id, m.Setting.key == "decision_number_format"
-        )
-    )
+    fmt = setting_value(s, project_id, "decision_number_format")
     if not isinstance(fmt, str) or "{seq" not in fmt:
         fmt = "补偿决定〔{year}〕第{seq:03d}号"
     count = (
