@@ -555,4 +555,5 @@ class AuditChainHead(Base):
     at: Mapped[datetime | None]
 
 
-from . import models_resettlement  # noqa: E402, F401  (registers the property swap tables)
+# Registers the tables kept in their own modules: the team/HQ exchange and the property swap.
+from . import models_exchange, models_resettlement  # noqa: E402, F401
