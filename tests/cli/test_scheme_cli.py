@@ -55,3 +55,32 @@ def test_export_import_preview_publish(demo_db_path: Path, tmp_path: Path) -> No
     assert_one_line_error(
         cli("scheme", "export", "--db", str(db), "--version", "9", "--out", str(out)), "第9版"
     )
+
+
+def test_a_bare_percent_below_one_is_refused_on_import(demo_db_path: Path, tmp_path: Path) -> None:
+    db = tmp_path / "d.sqlite"
+    shutil.copyfile(demo_db_path, db)
+    with sqlite3.connect(db) as conn:
+        [hq] = conn.execute("SELECT login FROM operator WHERE role = 'hq' LIMIT 1").fetchone()
+    out = tmp_path / "v1.json"
+    exported = cli("scheme", "export", "--db", str(db), "--version", "1", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    [share] = [it for it in data["items"] if it["kind"] == "percent"]
+    assert share["params"]["percent"].endswith(" %")  # the file says the unit
+    share["params"]["percent"] = "0.1"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert_one_line_error(
+        cli("scheme", "import", "--db", str(db), "--file", str(bad), "--operator", hq),
+        f"《{data['name']}》",
+        f"（{share['code']}）",
+        "“0.1”",
+        "写 5 % 表示百分之五；若确为千分之五请写 0.5 %",
+    )
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM scheme_version").fetchone() == (1,)
+    share["params"]["percent"] = "0.1 %"  # a tenth of a percent, said so: accepted
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    imported = cli("scheme", "import", "--db", str(db), "--file", str(bad), "--operator", hq)
+    assert imported.returncode == 0, imported.stderr

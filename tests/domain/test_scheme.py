@@ -135,6 +135,48 @@ def test_defaults_are_filled_in() -> None:
     assert swap.area_per_person_dm2 == 4000
 
 
+def test_percents_may_be_written_with_their_unit() -> None:
+    house = minimal()["items"][0]
+
+    def share(percent: Any) -> dict[str, Any]:
+        return {"code": "P", "name": "奖励", "unit": "%", "rate_fen": 0, "kind": "percent",
+                "category": "bonus", "params": {"percent": percent,
+                                                "basis": {"categories": ["house"]}}}  # fmt: skip
+
+    written = [parse_scheme(minimal(house, share(p))) for p in ("5 %", "5％", " 5 ", 5, "5.0")]
+    assert {s.items[1].params["percent"] for s in written} == {"5"}
+    assert len({content_hash(s) for s in written}) == 1
+    one_problem_with(minimal(house, share("5 %%")), "第2项（P）", "百分比 percent", "5 %%")
+
+
+def test_misread_units_finds_bare_shares_below_one_only() -> None:
+    from relocation_desk.domain.scheme_units import misread_units
+
+    def item(code: str, params: dict[str, Any]) -> dict[str, Any]:
+        return {"code": code, "params": params}
+
+    data = {"name": "方案", "items": [
+        item("A", {"percent": "0.05"}), item("B", {"percent": "0.05 %"}),
+        item("C", {"percent": "5"}), item("D", {"percent": 1}),
+        item("E", {"rate_of": {"code": "A", "percent": " 0.4 "}}),
+        item("F", {"percent": 0.5}), item("G", {"percent": "abc"}), "not an item",
+    ]}  # fmt: skip
+    found = misread_units(data)
+    assert [p.split("：")[0] for p in found] == ["第1项（A）", "第5项（E）", "第6项（F）"]
+    assert "本项请写“40 %”或“ 0.4  %”" not in found[1] and "本项请写“40 %”" in found[1]
+    assert misread_units([1, 2]) == [] and misread_units({"items": "x"}) == []
+
+
+def test_a_minimum_guarantee_has_no_default_per() -> None:
+    floor = {"code": "FLOOR", "name": "最低保障", "unit": "户", "rate_fen": 100,
+             "kind": "minimum_guarantee", "category": "guarantee", "params": {}}  # fmt: skip
+    one_problem_with(
+        minimal(minimal()["items"][0], floor), "第2项（FLOOR）", "必须写明计量基数 per"
+    )
+    floor["params"] = {"per": "household"}
+    assert parse_scheme(minimal(minimal()["items"][0], floor)).items[1].params["per"] == "household"
+
+
 def test_params_cannot_be_changed_in_memory() -> None:
     scheme = parse_scheme(load_sample())
     with pytest.raises(TypeError):
@@ -228,7 +270,9 @@ def test_unknown_params_and_category() -> None:
     data = minimal()
     data["items"][0]["params"]["legalty"] = "legal"
     data["items"][0]["category"] = "houses"
-    one_problem_with(data, "不认识的参数：legalty")
+    one_problem_with(
+        data, "第1项（H）：参数（params）中有未知的字段“legalty”，是否应为“legality”？"
+    )
     one_problem_with(data, "类别“houses”")
 
 

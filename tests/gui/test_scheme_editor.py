@@ -44,7 +44,7 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
         return True
 
     monkeypatch.setattr(dialogs, "ask_confirm", confirm)
-    monkeypatch.setattr(scheme_editor, "today", lambda: date(2026, 11, 23))
+    monkeypatch.setattr(scheme_editor, "today", lambda *_source: date(2026, 11, 23))
     return seen
 
 
@@ -306,14 +306,50 @@ def test_scheme_params_and_a_custom_category(qtbot, db_file: Path, messages, mon
     window = _window(qtbot, db_file, "hq")
     editor = _open_from_menu(window, qtbot)
     qtbot.mouseClick(editor.new_button, Qt.MouseButton.LeftButton)
-    assert editor.scheme_params.text().startswith("issuer=")
-    box = editor.scheme_params
-    box.setFocus()
-    box.selectAll()
-    type_text(qtbot, box, "issuer")
-    assert any(p.startswith("方案参数：") for p in editor.problems_found)
-    box.selectAll()
-    type_text(qtbot, box, "issuer=新区指挥部; category_names.relocation=搬家补助")
+    assert not hasattr(editor, "scheme_params")  # nothing typed as key=value any more
+    villages = editor.service.places().villages
+    assert len(villages) >= 2
+
+    def fill(form):
+        form.show()  # as exec() would
+        qtbot.waitExposed(form)
+        assert form.issuer.text() == "清源县城东新区房屋征收指挥部"  # the demo scheme's
+        form.issuer.setFocus()
+        form.issuer.selectAll()
+        type_text(qtbot, form.issuer, "新区指挥部")
+        names = form.categories
+        names.setFocus()
+        names.setCurrentCell(0, 0)
+        type_text(qtbot, names, "house")  # a standard category's code: refused
+        press_key(names, Qt.Key.Key_Return)
+        names.setCurrentCell(0, 1)
+        type_text(qtbot, names, "搬家补助")
+        press_key(names, Qt.Key.Key_Return)
+        ok = form.buttons.button(form.buttons.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        assert "不能与标准类别" in messages["error"].pop()[1] and form.result() == 0
+        names.setCurrentCell(0, 0)
+        names.edit(names.currentIndex())
+        QApplication.focusWidget().selectAll()
+        type_text(qtbot, names, "relocation")
+        press_key(names, Qt.Key.Key_Return)
+        # The scope is ticked from the project's own villages, not typed.
+        picker = form.scope.villages
+        assert [picker.item(i).text() for i in range(picker.count())] == villages
+        picker.setFocus()
+        picker.setCurrentRow(1)
+        press_key(picker, Qt.Key.Key_Space)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        assert form.result() == form.DialogCode.Accepted
+        return form.settings()
+
+    monkeypatch.setattr(scheme_editor, "ask_settings", fill)
+    qtbot.mouseClick(editor.settings_button, Qt.MouseButton.LeftButton)
+    editor.activateWindow()  # back from the settings dialog, as after exec()
+    qtbot.waitUntil(editor.isActiveWindow)
+    assert "发文单位：新区指挥部" in editor.settings_label.text()
+    assert f"适用：{villages[1]}" in editor.settings_label.text()
+    assert "自定义类别：搬家补助" in editor.settings_label.text()
     assert editor.problems_found == []
     table = editor.table
     table.setCurrentCell(table.rowCount() - 1, CODE)
@@ -357,6 +393,7 @@ def test_scheme_params_and_a_custom_category(qtbot, db_file: Path, messages, mon
     params = json.loads(params)
     assert params["issuer"] == "新区指挥部"
     assert params["category_names"] == {"relocation": "搬家补助"}
+    assert params["scope"] == {"villages": [villages[1]]}
     assert params["notes"] == notes and notes
     assert category == ("relocation",)
     editor.close()
@@ -378,3 +415,101 @@ def test_a_cancelled_preview_shows_nothing(qtbot, db_file: Path, messages) -> No
     qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: editor.impact_dialog is not None, timeout=60000)
     editor.close()
+
+
+def test_a_scheme_file_names_only_the_projects_places_and_writes_percents_with_units(
+    qtbot, db_file: Path, messages, monkeypatch, tmp_path: Path
+) -> None:
+    from relocation_desk.gui.schemes import editor as scheme_editor
+    from relocation_desk.gui.schemes.settings_form import SettingsForm
+    from relocation_desk.paths import resource
+
+    window = _window(qtbot, db_file, "hq")
+    editor = _open_from_menu(window, qtbot)
+    villages = editor.service.places().villages
+    data = json.loads(resource("schemes", "sample-scheme.json").read_text(encoding="utf-8"))
+    data["name"] = "城南方案"
+    data["params"]["scope"] = {"villages": [villages[0], "不存在村"]}
+    [share] = [it for it in data["items"] if it["kind"] == "percent"]
+    share["params"]["percent"] = "0.05"
+    path = tmp_path / "south.json"
+    monkeypatch.setattr(scheme_editor, "ask_import_path", lambda parent: path)
+
+    def try_import() -> str:
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        before = _versions(db_file)
+        qtbot.mouseClick(editor.import_button, Qt.MouseButton.LeftButton)
+        if messages["error"]:
+            assert _versions(db_file) == before  # nothing imported
+            return messages["error"].pop()[1]
+        return ""
+
+    text = try_import()
+    assert text.startswith("文件 south.json 中的方案《城南方案》有 1 处错误")
+    assert f"第{data['items'].index(share) + 1}项（{share['code']}）" in text
+    assert "“0.05”" in text and "写 5 % 表示百分之五；若确为千分之五请写 0.5 %" in text
+    share["params"]["percent"] = "5 %"
+    text = try_import()
+    assert "《城南方案》" in text and "“不存在村”不是本项目的村" in text and villages[0] in text
+    data["params"]["scope"] = {"villages": [villages[0]]}
+    assert try_import() == ""
+    assert "城南方案 第1版" in editor.heading.text()
+    # The exported file writes the percent with its unit, so it reads back the same.
+    out = tmp_path / "out.json"
+    monkeypatch.setattr(scheme_editor, "ask_export_path", lambda parent, suggested: out)
+    qtbot.mouseClick(editor.export_button, Qt.MouseButton.LeftButton)
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert [it["params"]["percent"] for it in exported["items"] if it["kind"] == "percent"] == [
+        "5 %"
+    ]
+    # A place the project does not have is shown, ticked and in red, and must be unticked.
+    form = SettingsForm(
+        {"scope": {"villages": [villages[0], "不存在村"]}}, editor,
+        places=editor.service.places(), scheme_name="城南方案",
+    )  # fmt: skip
+    form.show()
+    qtbot.waitExposed(form)
+    picker = form.scope.villages
+    texts = [picker.item(i).text() for i in range(picker.count())]
+    assert texts == [*villages, "不存在村（本项目没有此村）"]
+    ok = form.buttons.button(form.buttons.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert form.result() == 0
+    assert "方案《城南方案》的适用范围中有本项目没有的村：不存在村" in messages["error"].pop()[1]
+    picker.setFocus()
+    picker.setCurrentRow(len(villages))
+    press_key(picker, Qt.Key.Key_Space)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert form.result() == form.DialogCode.Accepted
+    assert form.settings()["scope"] == {"villages": [villages[0]]}
+    editor.close()
+
+
+def test_a_scheme_file_with_a_misspelt_key_is_not_imported(
+    qtbot, db_file: Path, messages, monkeypatch, tmp_path: Path
+) -> None:
+    from relocation_desk.gui.schemes import editor as scheme_editor
+    from relocation_desk.paths import resource
+
+    window = _window(qtbot, db_file, "hq")
+    editor = _open_from_menu(window, qtbot)
+    data = json.loads(resource("schemes", "sample-scheme.json").read_text(encoding="utf-8"))
+    data["name"] = "城南方案"
+    data["params"]["rouding"] = "building"
+    data["items"][0]["params"]["legalty"] = data["items"][0]["params"].pop("legality")
+    path = tmp_path / "typo.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(scheme_editor, "ask_import_path", lambda parent: path)
+    before = _versions(db_file)
+    qtbot.mouseClick(editor.import_button, Qt.MouseButton.LeftButton)
+    title, text = messages["error"].pop()
+    assert title == "无法导入方案文件"
+    assert text.splitlines() == [
+        "文件 typo.json 中的方案《城南方案》有 3 处错误，未导入：",
+        "方案参数（params）中有未知的字段“rouding”，是否应为“rounding”？",
+        f"第1项（{data['items'][0]['code']}）：参数（params）中有未知的字段“legalty”，"
+        "是否应为“legality”？",
+        f"第1项（{data['items'][0]['code']}）：面积类别 legality 应为 legal（合法）或 "
+        "unlicensed（无证）",  # the misspelt key left the item without it
+    ]
+    assert _versions(db_file) == before

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from .typing import type_text
+from .typing import press_key, type_text
 
 pytestmark = pytest.mark.gui
 
@@ -174,3 +174,46 @@ def test_reward_windows_from_named_dates(qtbot, form_parts, confirms) -> None:
     assert "第1个奖励期限的日期" in form.preview.text()
     pages.windows.item(0, 1).setText("签约期开始 + 5")
     assert "2026-03-10 不在奖励期" in form.preview.text()
+
+
+def test_a_guarantee_must_choose_its_basis_and_villages_are_ticked(
+    qtbot, form_parts, confirms
+) -> None:
+    from relocation_desk.gui.schemes.item_form import ItemForm
+    from relocation_desk.services.schemes.content import ItemRow
+
+    rows, scheme = form_parts
+    row = ItemRow("FLOOR2", "最低保障", "户", 0, "minimum_guarantee", "guarantee", {})
+    form = ItemForm(row, rows[:4], scheme, villages=["王庄村", "张庄村", "李庄村"])
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    pages = form.pages
+    # No default: the basis is asked for, and the form says so.
+    assert pages.per.currentData() == "" and pages.per.currentText().startswith("（请选择")
+    assert "请选择按户还是按家庭人口" in form.preview.text()
+    ok = form.buttons.button(form.buttons.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert "最低保障没有默认值" in confirms.pop()[1] and form.isVisible()
+    _choose(pages.per, "household")
+    pages.rate.clear()
+    type_text(qtbot, pages.rate, "200000")
+    # A village condition: the project's villages are ticked, not typed.
+    conditions = form.conditions
+    _choose(conditions.kind, "village")
+    qtbot.mouseClick(conditions.add_button, Qt.MouseButton.LeftButton)
+    assert conditions.note.text() == "请勾选至少一个村" and conditions.list.count() == 0
+    villages = conditions.villages
+    assert [villages.item(i).text() for i in range(villages.count())] == [
+        "王庄村", "张庄村", "李庄村"
+    ]  # fmt: skip
+    villages.setFocus()
+    for at in (0, 2):
+        villages.setCurrentRow(at)
+        press_key(villages, Qt.Key.Key_Space)
+    qtbot.mouseClick(conditions.add_button, Qt.MouseButton.LeftButton)
+    assert conditions.list.count() == 1
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert not form.isVisible()
+    assert form.result_row.params["per"] == "household"
+    assert form.result_row.params["when"] == [{"village": ["王庄村", "李庄村"]}]

@@ -14,7 +14,10 @@ def test_percents_defaults_and_conditions_are_said_in_chinese() -> None:
     )
     windows = [{"from": "2026-03-01", "to": "2026-03-16", "rate_fen": 2000000}]
     assert rate_cell_text("bonus_window", 0, {"windows": windows}) == "按期限：20,000.00"
-    assert params_summary("minimum_guarantee", {}) == "按家庭人口（默认） · 基数：之前全部项目"
+    assert params_summary("minimum_guarantee", {}) == (
+        "计量基数未选（按户或按家庭人口） · 基数：之前全部项目"
+    )
+    assert params_summary("minimum_guarantee", {"per": "household"}) == "按户 · 基数：之前全部项目"
     text = params_summary(
         "percent",
         {

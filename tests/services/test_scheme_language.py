@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from relocation_desk.services.agreements import content as ac
+from relocation_desk.services.agreements.service import AgreementService
 from relocation_desk.services.calculation.service import CalculationError, CalculationService
 from relocation_desk.services.schemes.service import SchemeService, SchemeUserError
 from relocation_desk.storage import models as m
@@ -138,6 +139,44 @@ def test_each_household_takes_the_scheme_whose_scope_covers_it(db: Database) -> 
         hh.village_id = zhao.id
     with pytest.raises(CalculationError, match="没有适用于赵庄村的已发布补偿方案"):
         calc.compute(li_hh, as_of=as_of)
+
+
+def test_signing_bonuses_come_from_the_scheme_whose_scope_covers_the_household(
+    db: Database,
+) -> None:
+    org = make_calc_org(db)
+    with db.session() as s, s.begin():
+        s.query(m.RateItem).filter(m.RateItem.scheme_version_id == org.v1).delete()
+        s.query(m.SchemeVersion).filter(m.SchemeVersion.id == org.v1).delete()
+        li = m.Village(
+            id=uuid.uuid4(), project_id=org.project_id, name="李庄村", team_id=org.team_id
+        )
+        s.add(li)
+    publish(db, org.scheme_id, _scoped("测试方案", ["王庄村"]))  # bonus 10,000 元
+    # 城南方案 takes effect later and pays another bonus: the newest scheme in force is not
+    # the one a 王庄村 household falls under.
+    south = _scoped("城南方案", ["李庄村"])
+    south["effective_date"] = "2026-02-01"
+    bonus = south["items"][5]["params"]  # type: ignore[index]
+    bonus["windows"] = [{"from": "2026-02-01", "to": "2026-06-30", "rate_fen": 500000}]
+    publish(db, _add_scheme(db, org, south), south)
+    wang = add_household(db, org, "T03-0001")
+    li_hh = add_household(db, org, "T03-0002")
+    with db.session() as s, s.begin():
+        hh = s.get(m.Household, li_hh)
+        assert hh is not None
+        hh.village_id = li.id
+    agreements = AgreementService(db, org.clerk)
+    day = date(2026, 3, 10)  # neither household has a calculation yet
+    assert [(b.rate_fen, b.eligible) for b in agreements.bonus_eligibility(wang, day)] == [
+        (1000000, True)
+    ]
+    assert [(b.rate_fen, b.eligible) for b in agreements.bonus_eligibility(li_hh, day)] == [
+        (500000, True)
+    ]
+    assert agreements.state(wang, on=day).bonuses[0].rate_fen == 1000000
+    # Before 城南方案 takes effect a 李庄村 household has no scheme, so no bonus to promise.
+    assert agreements.bonus_eligibility(li_hh, date(2026, 1, 15)) == []
 
 
 def _facts(land_type: str) -> ac.AgreementFacts:

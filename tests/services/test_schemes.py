@@ -276,6 +276,99 @@ def test_invalid_items_in_a_file_name_the_item_and_field(db: Database, tmp_path:
     assert [s.name for s in SchemeService(db, org.hq).list_schemes()] == ["测试方案"]
 
 
+def test_percents_in_a_file_must_say_their_unit(db: Database, tmp_path: Path) -> None:
+    org = make_calc_org(db)
+    data = json.loads(json.dumps(SCHEME_V1))
+    data["name"] = "新方案"
+    data["items"][1]["params"]["rate_of"] = {"code": "H-BC-L", "percent": "0.4"}
+    data["items"][1]["rate_fen"] = 0
+    data["items"].append(
+        {"code": "VACATE", "name": "腾房奖励", "unit": "%", "rate_fen": 0, "kind": "percent",
+         "category": "bonus", "params": {"percent": "0.05", "basis": {"categories": ["house"]}}}
+    )  # fmt: skip
+    path = tmp_path / "shares.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    svc = SchemeService(db, org.hq)
+    with pytest.raises(SchemeFileError) as caught:
+        svc.import_file(path)
+    assert caught.value.message.startswith("文件 shares.json 中的方案《新方案》有 2 处错误")
+    assert caught.value.problems == (
+        "第2项（H-BC-U）：折算比例 rate_of.percent 写的是“0.4”，看不出是 0.4 % 还是 40 %。"
+        "比例一律写成百分数，写 5 % 表示百分之五；若确为千分之五请写 0.5 %。"
+        "本项请写“40 %”或“0.4 %”",
+        "第8项（VACATE）：比例 percent 写的是“0.05”，看不出是 0.05 % 还是 5 %。"
+        "比例一律写成百分数，写 5 % 表示百分之五；若确为千分之五请写 0.5 %。"
+        "本项请写“5 %”或“0.05 %”",
+    )
+    assert [s.name for s in svc.list_schemes()] == ["测试方案"]
+    # Written with the unit (or a whole number) the file is read as it says.
+    data["items"][1]["params"]["rate_of"]["percent"] = "40 %"
+    data["items"][-1]["params"]["percent"] = "0.05 %"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    draft = svc.load(svc.import_file(path))
+    assert draft.items[1].params["rate_of"]["percent"] == "40"
+    assert draft.items[-1].params["percent"] == "0.05"
+    # Exported, every percent carries its unit, so the file reads back the same.
+    out = tmp_path / "out.json"
+    svc.export_version(draft.version_id, out)
+    written = json.loads(out.read_text(encoding="utf-8"))["items"]
+    assert written[1]["params"]["rate_of"]["percent"] == "40 %"
+    assert written[-1]["params"]["percent"] == "0.05 %"
+    svc.discard(draft.version_id)
+    again = svc.load(svc.import_file(out))
+    assert again.items == draft.items
+
+
+def test_a_file_naming_places_the_project_lacks_is_refused(db: Database, tmp_path: Path) -> None:
+    org = make_calc_org(db)  # the project has one village, 王庄村, with no groups
+    data = json.loads(json.dumps(SCHEME_V1))
+    data["name"] = "城北方案"
+    data["params"] = {
+        "zones": {"一片区": ["王庄村", "张庄村", "王庄村/三组"]},
+        "scope": {"villages": ["王庄村"], "zones": ["一片区"]},
+    }
+    data["items"][4]["params"]["when"] = [{"village": ["李庄村"]}]
+    path = tmp_path / "north.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    svc = SchemeService(db, org.hq)
+    with pytest.raises(SchemeFileError) as caught:
+        svc.import_file(path)
+    text = caught.value.message
+    assert "方案《城北方案》用到了本项目没有的村或村/组，未导入" in text
+    assert "“张庄村”“王庄村/三组”“李庄村”不是本项目的村（组）。本项目的村：王庄村。" in text
+    assert [s.name for s in svc.list_schemes()] == ["测试方案"]
+    with db.session() as s, s.begin():
+        s.add(m.VillageGroup(village_id=org.village_id, name="三组"))
+        for name in ("张庄村", "李庄村"):
+            s.add(m.Village(project_id=org.project_id, name=name, team_id=org.team_id))
+    assert svc.import_file(path) is not None
+
+
+def test_a_minimum_guarantee_must_say_per_household_or_per_person(
+    db: Database, tmp_path: Path
+) -> None:
+    org = make_calc_org(db)
+    data = json.loads(json.dumps(SCHEME_V1))
+    data["items"].append(
+        {"code": "FLOOR", "name": "最低补偿保障", "unit": "户", "rate_fen": 20000000,
+         "kind": "minimum_guarantee", "category": "guarantee", "params": {}}
+    )  # fmt: skip
+    path = tmp_path / "floor.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    svc = SchemeService(db, org.hq)
+    with pytest.raises(SchemeFileError) as caught:
+        svc.import_file(path)
+    assert caught.value.problems == (
+        "第8项（FLOOR）：最低补偿保障必须写明计量基数 per：household（按户，保障标准 = 单价）"
+        "或 person（按人，保障标准 = 单价 × 家庭人口）",
+    )
+    assert "《测试方案》" in caught.value.message
+    data["items"][-1]["params"]["per"] = "household"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    draft = svc.load(svc.import_file(path))
+    assert draft.items[-1].params["per"] == "household"
+
+
 def test_missing_file_is_a_user_error(db: Database, tmp_path: Path) -> None:
     org = make_calc_org(db)
     with pytest.raises(SchemeFileError, match="找不到文件"):

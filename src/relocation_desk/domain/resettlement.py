@@ -43,6 +43,14 @@ from .money import multiply_half_up
 from .units import area_decimal
 
 BASES = ("per_person", "legal_area")
+# The keys of the section, of its entitlement and of a remainder_layouts row (as above).
+RULE_KEYS = (
+    "entitlement", "max_flats", "min_remainder_before_last", "remainder_layouts",
+    "max_estates", "swap_price_fen", "band_area", "band_price_fen", "unused_rate_fen",
+    "order_by",
+)  # fmt: skip
+ENTITLEMENT_KEYS = ("basis", "area_per_person", "ratio")
+LAYOUT_KEYS = ("remainder_up_to", "largest_area")
 ORDER_BASES = ("signing", "vacating", "draw")
 MAX_FLATS_LIMIT = 6  # combinations are enumerated: keep it small
 

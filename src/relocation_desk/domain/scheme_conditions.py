@@ -31,6 +31,7 @@ from typing import Any
 
 from ..i18n import _
 from .household_input import HouseholdInput
+from .scheme_keys import key_problems, unknown
 from .status import STRUCTURE_LABELS, StructureType
 
 __all__ = [
@@ -59,6 +60,17 @@ AREAS: dict[str, str] = {
 OPS: dict[str, str] = {">": "＞", ">=": "≥", "<": "＜", "<=": "≤", "=": "＝", "!=": "≠"}
 MILESTONES = {"signed": "签约日期", "vacated": "腾房日期"}
 _LEGALITIES = ("legal", "unlicensed", "all")
+_DATE_KEYS = ("date", "days")
+# Each condition's keys, by the key that says which condition it is.
+SHAPES: dict[str, tuple[str, ...]] = {
+    "flag": ("flag", "is"),
+    "area": ("area", "op", "value"),
+    "has_structure": ("has_structure", "legality"),
+    "milestone": ("milestone", "by"),
+    "village": ("village",),
+    "zone": ("zone",),
+}
+_CONDITION_KEYS = tuple(dict.fromkeys(k for shape in SHAPES.values() for k in shape))
 _MAX_DAYS = 3660
 _Bad = Callable[[str], None]
 
@@ -76,7 +88,11 @@ def parse_date_spec(raw: Any, dates: Mapping[str, Any], bad: _Bad, what: str) ->
             bad(_("{what}“{value}”不是 YYYY-MM-DD 格式的有效日期", what=what, value=raw))
             return None
         return raw
-    if isinstance(raw, Mapping) and set(raw) <= {"date", "days"} and "date" in raw:
+    if isinstance(raw, Mapping) and unknown(raw, _DATE_KEYS):
+        for problem in key_problems(raw, _DATE_KEYS, what):
+            bad(problem)
+        return None
+    if isinstance(raw, Mapping) and "date" in raw:
         name, days = raw["date"], raw.get("days", 0)
         if not isinstance(name, str) or name not in dates:
             bad(
@@ -163,6 +179,15 @@ def _condition(
         bad(_("应为一个对象（键值对）"))
         return None
     keys = set(cond)
+    heads = [head for head in SHAPES if head in keys]
+    if len(heads) == 1 and unknown(cond, SHAPES[heads[0]]):
+        for problem in key_problems(cond, SHAPES[heads[0]], _("此条件")):
+            bad(problem)
+        return None
+    if not heads and unknown(cond, _CONDITION_KEYS):
+        for problem in key_problems(cond, _CONDITION_KEYS, _("此条件")):
+            bad(problem)
+        return None
     if "flag" in keys and keys <= {"flag", "is"}:
         if not _named(cond["flag"], FLAGS):
             bad(_("标记 flag 应为 {flags} 之一", flags="、".join(FLAGS)))
@@ -220,9 +245,9 @@ def _condition(
                 bad(_("{label}条件应为不为空的名称列表", label=label))
                 return None
             if key == "zone":
-                unknown = [z for z in names if z.strip() not in zones]
-                if unknown:
-                    bad(_("片区“{names}”没有在方案参数 zones 中定义", names="、".join(unknown)))
+                undefined = [z for z in names if z.strip() not in zones]
+                if undefined:
+                    bad(_("片区“{names}”没有在方案参数 zones 中定义", names="、".join(undefined)))
                     return None
             return {key: list(dict.fromkeys(v.strip() for v in names))}
     bad(

@@ -1,7 +1,11 @@
 """Reading a scheme version: :func:`parse_scheme` and the checks behind it.
 
 Every problem is collected (not only the first), in Chinese, naming the item by position and
-code, so whoever prepared the scheme file can fix them all in one pass. Parameters come out
+code, so whoever prepared the scheme file can fix them all in one pass. A key that is not
+known at its level (the scheme, an item, its parameters, a condition, a reward window, a
+derived rate, a basis, a date) is refused with the nearest known key (:mod:`.scheme_keys`);
+the scheme's own ``params`` are held to their keys when a file is imported
+(:func:`.scheme_scope.param_key_problems`), so a stored version always loads. Parameters come out
 canonical (defaults filled in, lists as tuples, windows sorted, decimals as plain text), so
 ``parse_scheme(scheme_to_dict(s)) == s`` and the content hash does not depend on how the file was
 written.
@@ -30,27 +34,21 @@ from .scheme import (
 )
 from .scheme_checks import derived_rates, overlaps
 from .scheme_conditions import parse_conditions, parse_date_spec, resolve_date
-from .scheme_scope import check_scheme_settings
+from .scheme_keys import (
+    BASIS_KEYS,
+    RATE_OF_KEYS,
+    TOP_KEYS,
+    WINDOW_KEYS,
+    item_key_problems,
+    item_param_problems,
+    key_problems,
+    unknown,
+)
+from .scheme_scope import PARAM_KEYS, check_scheme_settings
 from .status import CompensationMethod, StructureType
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
-_TOP_KEYS = {"name", "version_no", "effective_date", "items", "params"}
-_ITEM_KEYS = {"code", "name", "unit", "rate_fen", "kind", "category", "params"}
 _MAX_RATE_FEN = 10**10  # 1亿元 per unit: anything larger is a typing error
-_PARAMS: dict[RateKind, set[str]] = {
-    RateKind.AREA: {"legality", "structure_type", "rate_of", "rate_rounding"},
-    RateKind.DECORATION: {"legality", "rate_of", "rate_rounding"},
-    RateKind.PER_ITEM: set(),
-    RateKind.PER_PERSON: set(),
-    RateKind.MONTHLY: {"months", "per"},
-    RateKind.LUMP_SUM: {"times"},
-    RateKind.PERCENT: {"percent", "basis"},
-    RateKind.BONUS_WINDOW: {"windows", "on", "per"},
-    RateKind.VULNERABLE_UPLIFT: {"per", "percent", "basis"},
-    RateKind.MINIMUM_GUARANTEE: {"per", "basis"},
-    RateKind.RESETTLEMENT: {"area_per_person", "entitled"},
-}
-_COMMON_PARAMS = {"methods", "when"}
 _Bad = Callable[[str], None]
 _NO_RATE = {RateKind.PERCENT, RateKind.BONUS_WINDOW}
 _SWAP_METHODS = (CompensationMethod.SWAP.value, CompensationMethod.MIXED.value)
@@ -73,9 +71,10 @@ def parse_scheme(data: Mapping[str, Any]) -> Scheme:
     if not isinstance(data, Mapping):
         raise SchemeError([_("方案数据应为一个对象（键值对）")])
     problems = _Problems()
-    unknown = sorted(str(k) for k in data if k not in _TOP_KEYS)
-    if unknown:
-        problems.add(_("方案中有未知的字段：{keys}", keys="、".join(unknown)))
+    for problem in key_problems(
+        data, TOP_KEYS, _("方案"), elsewhere=PARAM_KEYS, elsewhere_label=_("方案参数（params）")
+    ):
+        problems.add(problem)
 
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -158,9 +157,8 @@ def _item(
     if not isinstance(raw, Mapping):
         bad(_("应为一个对象（键值对）"))
         return None
-    unknown = sorted(str(k) for k in raw if k not in _ITEM_KEYS)
-    if unknown:
-        bad(_("未知的字段：{keys}", keys="、".join(unknown)))
+    for problem in item_key_problems(raw):
+        bad(problem)
     if not isinstance(code, str) or not _CODE.fullmatch(code):
         bad(_("项目编码应为 1–40 个字母、数字、下划线、点或连字符，以字母或数字开头"))
     elif positions[code] != index:
@@ -257,9 +255,8 @@ def _item_params(
     scheme_params: Mapping[str, Any],
     bad: _Bad,
 ) -> dict[str, Any]:
-    unknown = sorted(str(k) for k in raw if k not in _PARAMS[kind] | _COMMON_PARAMS)
-    if unknown:
-        bad(_("此计算方式不认识的参数：{keys}", keys="、".join(unknown)))
+    for problem in item_param_problems(kind.value, raw):
+        bad(problem)
     out: dict[str, Any] = {"methods": _methods(kind, raw.get("methods"), bad)}
     if kind is RateKind.AREA:
         legality = raw.get("legality")
@@ -318,7 +315,16 @@ def _item_params(
         else:
             out["per"] = _per(raw["per"], (Per.HOUSEHOLD, Per.PERSON), bad)
     elif kind is RateKind.MINIMUM_GUARANTEE:
-        out["per"] = _per(raw.get("per", Per.PERSON.value), (Per.HOUSEHOLD, Per.PERSON), bad)
+        if "per" not in raw:  # no default: per person and per household differ many times over
+            bad(
+                _(
+                    "最低补偿保障必须写明计量基数 per：household（按户，保障标准 = 单价）或 "
+                    "person（按人，保障标准 = 单价 × 家庭人口）"
+                )
+            )
+            out["per"] = Per.PERSON.value
+        else:
+            out["per"] = _per(raw["per"], (Per.HOUSEHOLD, Per.PERSON), bad)
     elif kind is RateKind.RESETTLEMENT:
         entitled = raw.get("entitled", "per_person")
         if entitled == "legal_area":
@@ -339,7 +345,11 @@ def _rate_of(raw: Mapping[str, Any], bad: _Bad) -> dict[str, Any]:
             bad(_("只有按其他项目单价折算（rate_of）的项目才设置 rate_rounding"))
         return {}
     ref = raw["rate_of"]
-    if not isinstance(ref, Mapping) or set(ref) != {"code", "percent"}:
+    if isinstance(ref, Mapping) and unknown(ref, RATE_OF_KEYS):
+        for problem in key_problems(ref, RATE_OF_KEYS, _("折算单价（rate_of）")):
+            bad(problem)
+        return {}
+    if not isinstance(ref, Mapping) or set(ref) != set(RATE_OF_KEYS):
         bad(_('折算单价 rate_of 应为 {"code": 项目编码, "percent": "40"}'))
         return {}
     rounding = raw.get("rate_rounding", "fen")
@@ -371,7 +381,11 @@ def _basis_checked(
     if not wants:
         return {}
     basis = raw.get("basis", {})
-    if not isinstance(basis, Mapping) or set(basis) - {"categories", "codes"}:
+    if isinstance(basis, Mapping) and unknown(basis, BASIS_KEYS):
+        for problem in key_problems(basis, BASIS_KEYS, _("基数（basis）")):
+            bad(problem)
+        return {}
+    if not isinstance(basis, Mapping):
         bad(_("基数 basis 应为对象，只含 categories（类别列表）和 codes（项目编码列表）"))
         return {}
     categories, codes = basis.get("categories", []), basis.get("codes", [])
@@ -428,17 +442,26 @@ def _per(raw: Any, allowed: tuple[Per, ...], bad: _Bad) -> str:
 
 
 def _percent(raw: Any, bad: _Bad) -> str:
-    value = _decimal(raw)
+    """A percent written ``"5"``, ``5`` or ``"5 %"`` (five percent), as canonical text."""
+    value = _decimal(percent_number(raw) if isinstance(raw, str) else raw)
     exponent = value.as_tuple().exponent if value is not None else 0
     if value is None or not 0 < value <= 100 or not isinstance(exponent, int) or exponent < -4:
         bad(
             _(
-                '百分比 percent“{value}”无效：应为大于 0、不超过 100、最多四位小数的数字文字，如 "10" 或 "2.5"',
+                '百分比 percent“{value}”无效：应为大于 0、不超过 100、最多四位小数的数字，如 "10 %" 或 "2.5 %"',
                 value=raw,
             )
         )
         return "0"
     return _plain(value)
+
+
+def percent_number(text: str) -> str:
+    """``"5 %"`` / ``"5％"`` → ``"5"``; other text unchanged."""
+    stripped = text.strip()
+    if stripped.endswith(("%", "％")):
+        return stripped[:-1].strip()
+    return stripped
 
 
 def _area_text(raw: Any, bad: _Bad) -> str:
@@ -460,7 +483,11 @@ def _windows(raw: Any, dates: Mapping[str, Any], bad: _Bad) -> list[dict[str, An
         return []
     windows: list[dict[str, Any]] = []
     for n, window in enumerate(raw, start=1):
-        if not isinstance(window, Mapping) or set(window) != {"from", "to", "rate_fen"}:
+        if isinstance(window, Mapping) and unknown(window, WINDOW_KEYS):
+            for problem in key_problems(window, WINDOW_KEYS, _("第{n}个奖励期限", n=n)):
+                bad(problem)
+            continue
+        if not isinstance(window, Mapping) or set(window) != set(WINDOW_KEYS):
             bad(_("第{n}个奖励期限应为含 from、to、rate_fen 的对象", n=n))
             continue
         what = _("第{n}个奖励期限的起止日期", n=n)

@@ -18,6 +18,13 @@ The scheme's ``params`` may hold:
 
 Only keys that are used are stored, so a scheme written before these existed keeps its
 canonical form and content hash.
+
+Besides these, ``params`` may hold ``issuer`` (发文单位), ``notes``, ``category_names`` (the
+names of the scheme's own categories), ``notice_period_days`` (公示天数, a number or one per
+notice kind) and ``resettlement`` (the property-swap rules, :mod:`.resettlement`):
+:data:`PARAM_KEYS`. A scheme file is held to these keys when it is imported
+(:func:`param_key_problems`); a stored version loads with whatever params it was published
+with.
 """
 
 from __future__ import annotations
@@ -26,7 +33,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..i18n import _
+from .resettlement import ENTITLEMENT_KEYS, LAYOUT_KEYS, RULE_KEYS
 from .scheme_conditions import check_named_dates, in_places
+from .scheme_keys import key_problems, unknown
+from .status import NoticeKind
 
 __all__ = [
     "LAND_TYPES",
@@ -34,6 +44,7 @@ __all__ = [
     "check_scheme_settings",
     "covers",
     "land_type",
+    "param_key_problems",
     "rounding",
     "scope_overlap",
     "scope_text",
@@ -45,6 +56,11 @@ ROUNDINGS: dict[str, str] = {
     "building": "面积类项目按每幢房屋分别四舍五入到分后相加",
 }
 SETTING_KEYS = {"scope", "zones", "dates", "rounding", "land_type", "provincial_rules"}
+PARAM_KEYS: tuple[str, ...] = (
+    "issuer", "notes", "category_names", "scope", "zones", "dates", "rounding", "land_type",
+    "provincial_rules", "notice_period_days", "resettlement",
+)  # fmt: skip
+_SCOPE_KEYS = ("villages", "zones")
 _Bad = Callable[[str], None]
 
 
@@ -68,7 +84,10 @@ def check_scheme_settings(raw: Mapping[str, Any], bad: _Bad) -> None:
         zones = {}
     if "scope" in raw:
         scope = raw["scope"]
-        if (
+        if isinstance(scope, Mapping) and unknown(scope, _SCOPE_KEYS):
+            for problem in key_problems(scope, _SCOPE_KEYS, _("适用范围（scope）")):
+                bad(problem)
+        elif (
             not isinstance(scope, Mapping)
             or not set(scope) <= {"villages", "zones"}
             or not all(
@@ -79,12 +98,12 @@ def check_scheme_settings(raw: Mapping[str, Any], bad: _Bad) -> None:
         ):
             bad(_('方案参数 scope 应为 {"villages": [村名, …], "zones": [片区名, …]}，且不能为空'))
         else:
-            unknown = [z for z in scope.get("zones", []) if z not in (zones or {})]
-            if unknown:
+            undefined = [z for z in scope.get("zones", []) if z not in (zones or {})]
+            if undefined:
                 bad(
                     _(
                         "适用范围中的片区“{names}”没有在方案参数 zones 中定义",
-                        names="、".join(unknown),
+                        names="、".join(undefined),
                     )
                 )
     if "rounding" in raw and not (
@@ -100,6 +119,31 @@ def check_scheme_settings(raw: Mapping[str, Any], bad: _Bad) -> None:
         bad(_("方案参数 provincial_rules 应为省级规定的名称，如《××省土地管理条例》"))
     if raw.get("land_type") == "collective" and not (isinstance(rules, str) and rules.strip()):
         bad(_("集体土地方案应在方案参数 provincial_rules 中写明适用的省级规定名称"))
+
+
+def param_key_problems(params: Any) -> list[str]:
+    """Every unknown key of a scheme file's ``params``, and of its ``resettlement`` and
+    ``notice_period_days`` sections, naming the place and the nearest known key."""
+    if not isinstance(params, Mapping):
+        return []  # parse_scheme says params must be an object
+    problems = key_problems(params, PARAM_KEYS, _("方案参数（params）"))
+    days = params.get("notice_period_days")
+    if isinstance(days, Mapping):
+        kinds = [k.value for k in NoticeKind]
+        problems += key_problems(days, kinds, _("公示天数（notice_period_days）"))
+    section = params.get("resettlement")
+    if not isinstance(section, Mapping):
+        return problems
+    problems += key_problems(section, RULE_KEYS, _("产权调换规则（resettlement）"))
+    if isinstance(section.get("entitlement"), Mapping):
+        where = _("应安置面积（resettlement.entitlement）")
+        problems += key_problems(section["entitlement"], ENTITLEMENT_KEYS, where)
+    layouts = section.get("remainder_layouts")
+    for n, row in enumerate(layouts if isinstance(layouts, list) else [], start=1):
+        if isinstance(row, Mapping):
+            where = _("产权调换规则 remainder_layouts 的第{n}行", n=n)
+            problems += key_problems(row, LAYOUT_KEYS, where)
+    return problems
 
 
 def rounding(params: Mapping[str, Any]) -> str:

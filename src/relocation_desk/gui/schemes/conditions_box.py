@@ -2,12 +2,13 @@
 
 Each kind of condition of :mod:`relocation_desk.domain.scheme_conditions` has its own small
 row of pickers (a flag and 是/否, an area, a comparison and ㎡, structure types, a milestone
-and a date, villages, 片区); 加入 appends the condition, 删除 removes the selected one.
+and a date, the project's villages to tick, 片区); 加入 appends the condition, 删除 removes
+the selected one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -33,13 +34,13 @@ from .item_pages import spec_from_text
 
 __all__ = ["ConditionsBox"]
 
-_SPLIT = ("、", ",", "，", " ")
-
 
 class ConditionsBox(QGroupBox):
     changed = Signal()
 
-    def __init__(self, parent: QWidget, scheme_params: Mapping[str, Any]) -> None:
+    def __init__(
+        self, parent: QWidget, scheme_params: Mapping[str, Any], villages: Sequence[str] = ()
+    ) -> None:
         super().__init__(_("适用条件（全部满足才有这一行；不加条件=所有户）"), parent)
         self.setObjectName("conditions")
         self._dates = dict(scheme_params.get("dates") or {})
@@ -70,16 +71,23 @@ class ConditionsBox(QGroupBox):
         self.by = QLineEdit(self)
         self.by.setObjectName("conditionBy")
         self.by.setPlaceholderText(_("2026-03-21 或 签约期开始 + 20"))
-        self.villages = QLineEdit(self)
+        self.villages = QListWidget(self)  # the project's villages, ticked
         self.villages.setObjectName("conditionVillages")
-        self.villages.setPlaceholderText(_("村名，多个用顿号隔开"))
+        self.villages.setMaximumHeight(4 * self.fontMetrics().height())
+        for name in villages:
+            item = QListWidgetItem(name, self.villages)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsUserCheckable
+            )  # fmt: skip
+            item.setCheckState(Qt.CheckState.Unchecked)
         self.zone = self._combo("conditionZone", {z: z for z in self._zones})
         for widgets in (
             [self.flag, self.flag_is],
             [self.area, self.op, self.area_value, QLabel("㎡", self)],
             [*self.types.values(), self.type_legality],
             [self.milestone, QLabel(_("不晚于"), self), self.by],
-            [self.villages],
+            [self.villages] if villages else [QLabel(_("本项目还没有登记村"), self)],
             [self.zone] if self._zones else [QLabel(_("方案参数中还没有命名片区（zones）"), self)],
         ):
             page = QWidget(self)
@@ -174,12 +182,13 @@ class ConditionsBox(QGroupBox):
                 )
             return {"milestone": self.milestone.currentData(), "by": spec}, ""
         if kind == "village":
-            text = self.villages.text()
-            for sep in _SPLIT:
-                text = text.replace(sep, "、")
-            names = [n for n in text.split("、") if n.strip()]
+            names = [
+                self.villages.item(i).text()
+                for i in range(self.villages.count())
+                if self.villages.item(i).checkState() == Qt.CheckState.Checked
+            ]
             if not names:
-                return None, _("请填写村名")
+                return None, _("请勾选至少一个村")
             return {"village": names}, ""
         if not self._zones:
             return None, _("请先在方案参数中命名片区（zones）")

@@ -1,7 +1,8 @@
 """The scheme window (补偿方案): versions, and the rate items of the chosen version.
 
 Left, every scheme with its versions (published ones are read-only, a draft is editable).
-Right, the version's effective date, notes and rate items (:mod:`.items`). An item is added
+Right, the version's effective date, notes, its parameters in one line (edited in 方案设置…,
+:mod:`.settings_form`) and rate items (:mod:`.items`). An item is added
 or changed in its form (:mod:`.item_form`: pickers per kind, conditions, the line previewed
 on a sample household), opened by 添加项目, 编辑项目… or a double-click on its parameters.
 Edits are checked as they are made: a cell that cannot be read is coloured and its reason shown under
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import _
 from ...services.calculation.service import ImpactReport
+from ...services.clock import ClockSource, project_today, project_zone, shown
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...services.schemes.service import (
@@ -51,11 +53,12 @@ from ...services.schemes.service import (
 from ...storage.db import Database
 from .. import dialogs
 from ..access import Action, gate
+from ..screen import fit_to_screen
+from ..wrapped_label import WrappedLine
 from .impact import ImpactDialog, PreviewRunner, impact_summary
 from .item_form import ItemForm, ask_item
 from .items import CODE, PARAMS, RATE, ItemsTable, headers
-from .params import ParamsTextError, scheme_params_from_text, scheme_params_to_text
-from .settings_form import SETTING_KEYS, SettingsForm, ask_settings, settings_text
+from .settings_form import SettingsForm, ask_settings, settings_text
 from .versions import VersionTree
 
 
@@ -76,9 +79,9 @@ def ask_export_path(parent: QWidget | None, suggested: str) -> Path | None:
     return result if result.suffix else result.with_suffix(".json")
 
 
-def today() -> date:
-    """The day previews compute for (tests replace it)."""
-    return date.today()
+def today(source: ClockSource = None) -> date:
+    """The day previews compute for: the project's today (tests replace it)."""
+    return project_today(source)
 
 
 class SchemeEditor(QDialog):
@@ -89,24 +92,24 @@ class SchemeEditor(QDialog):
         self.setObjectName("schemeEditor")
         self.setWindowTitle(_("补偿方案"))
         self.service = SchemeService(db, operator)
+        self.db = db
         self.content: SchemeContent | None = None
         self.summary: VersionSummary | None = None
         self.dirty = False
         self.problems_found: list[str] = []
         self._cell_problems: dict[tuple[int, int], str] = {}
-        self._params_problem = ""
-        self._settings: dict[str, object] = {}  # scope, dates, zones, rounding, land type
+        self._settings: dict[str, object] = {}  # the scheme's parameters but its notes
         self._loading = False
         self.impact_dialog: ImpactDialog | None = None
         self._schemes: list[SchemeSummary] = []
         self.runner = PreviewRunner(self)
         self._build()
         self.reload_versions()
-        self.resize(1280, 760)
+        fit_to_screen(self, 1280, 696)
 
     # --- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.versions = VersionTree(self)
+        self.versions = VersionTree(self, project_zone(self.db))
         self.versions.currentItemChanged.connect(self._version_chosen)
 
         self.heading = QLabel(self)
@@ -126,20 +129,14 @@ class SchemeEditor(QDialog):
         self.notes = QLineEdit(self)
         self.notes.setObjectName("schemeNotes")
         self.notes.textEdited.connect(lambda _t: self._edited())
-        self.scheme_params = QLineEdit(self)
-        self.scheme_params.setObjectName("schemeParams")
-        self.scheme_params.setToolTip(
-            _("发文单位等方案参数，写成 名称=值，用分号隔开；自定义类别写成 "
-              "category_names.代码=名称")
-        )  # fmt: skip
-        self.scheme_params.textEdited.connect(lambda _t: self._edited())
-        self.settings_label = QLabel(self)
+        self.settings_label = WrappedLine(self)
         self.settings_label.setObjectName("schemeSettingsText")
-        self.settings_label.setWordWrap(True)
         self.settings_button = QPushButton(_("方案设置…"), self)
         self.settings_button.setObjectName("editSettings")
         self.settings_button.setAutoDefault(False)
-        self.settings_button.setToolTip(_("土地性质、取整方式、适用范围、命名日期和片区"))
+        self.settings_button.setToolTip(
+            _("发文单位、土地性质、取整方式、适用范围、命名日期、片区和自定义类别")
+        )
         self.settings_button.clicked.connect(self.edit_settings)
         settings_row = QHBoxLayout()
         settings_row.addWidget(self.settings_label, 1)
@@ -148,7 +145,6 @@ class SchemeEditor(QDialog):
         form.addRow(_("生效日期"), self.effective)
         form.addRow(_("说明"), self.notes)
         form.addRow(_("方案设置"), settings_row)
-        form.addRow(_("其他参数"), self.scheme_params)
 
         self.table = ItemsTable(self)
         self.table.itemChanged.connect(lambda _item: self._edited())
@@ -274,12 +270,11 @@ class SchemeEditor(QDialog):
                 self.heading.setText(_("还没有补偿方案；请用“导入…”导入方案文件"))
                 self.table.set_rows([], {})
                 self.notes.clear()
-                self.scheme_params.clear()
                 self._settings = {}
             else:
                 state = _("草稿，可以修改") if editable else _(
                     "已发布（{by} {at}），不能修改", by=summary.published_by,
-                    at=summary.published_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                    at=shown(summary.published_at, self.db)
                     if summary.published_at else "",
                 )  # fmt: skip
                 self.heading.setText(
@@ -287,23 +282,17 @@ class SchemeEditor(QDialog):
                       n=content.version_no, state=state)
                 )  # fmt: skip
                 self.table.set_editable(editable)
-                self._settings = {k: v for k, v in content.params.items() if k in SETTING_KEYS}
+                self._settings = dict(content.params)
                 dates = self._settings.get("dates")
                 self.table.set_dates(dict(dates) if isinstance(dates, dict) else {})
                 names = content.params.get("category_names") or {}
                 self.table.set_rows(content.items, dict(names))
                 self.effective.setDate(QDate(content.effective_date))
                 self.notes.setText(content.notes)
-                self.scheme_params.setText(
-                    scheme_params_to_text(
-                        {k: v for k, v in content.params.items() if k not in SETTING_KEYS}
-                    )
-                )
             self.settings_label.setText(settings_text(self._settings))
             self.settings_button.setEnabled(editable)
             self.effective.setEnabled(editable)
             self.notes.setReadOnly(not editable)
-            self.scheme_params.setReadOnly(not editable)
             self.dirty = False
             self._check()
             self._update_buttons()
@@ -352,14 +341,8 @@ class SchemeEditor(QDialog):
         items, self._cell_problems = self.table.rows()
         c = self.content
         params = dict(c.params)
-        self._params_problem = ""
         if c.editable:
-            try:
-                params = scheme_params_from_text(self.scheme_params.text())
-            except ParamsTextError as exc:
-                self._params_problem = exc.message
-            params = {k: v for k, v in params.items() if k not in SETTING_KEYS}
-            params.update(self._settings)
+            params = dict(self._settings)
             names = params.get("category_names")
             self.table.set_category_names(names if isinstance(names, dict) else {})
         dates = params.get("dates")
@@ -376,8 +359,6 @@ class SchemeEditor(QDialog):
             _("第{row}行 {column}：{reason}", row=r + 1, column=headers()[c], reason=reason)
             for (r, c), reason in sorted(self._cell_problems.items())
         ]
-        if self._params_problem:
-            problems.insert(0, _("方案参数：{reason}", reason=self._params_problem))
         if content is not None and content.editable:
             try:
                 check_content(content)
@@ -422,7 +403,10 @@ class SchemeEditor(QDialog):
         """The scheme's settings in their form (drafts only)."""
         if self.content is None or not self.content.editable:
             return
-        found = ask_settings(SettingsForm(self._settings, self))
+        found = ask_settings(
+            SettingsForm(self._settings, self, places=self.service.places(),
+                         scheme_name=self.content.scheme_name)
+        )  # fmt: skip
         if found is None:
             return
         self._settings = dict(found)
@@ -439,7 +423,8 @@ class SchemeEditor(QDialog):
             "effective_date": content.effective_date.isoformat(),
             "params": content.params,
         }
-        return ItemForm(row, items[:at], scheme, self, editable=content.editable)
+        return ItemForm(row, items[:at], scheme, self, editable=content.editable,
+                        villages=self.service.places().villages)  # fmt: skip
 
     def add_item(self) -> None:
         """A new item from its form, after the current row (at the end without one)."""
@@ -517,9 +502,6 @@ class SchemeEditor(QDialog):
         if content is None or not content.editable:
             return False
         self._check()
-        if self._params_problem:
-            dialogs.show_error(self, _("草稿未保存"), self.problems_found[0])
-            return False
         if self._cell_problems:
             dialogs.show_error(
                 self, _("草稿未保存"),
@@ -565,7 +547,8 @@ class SchemeEditor(QDialog):
             draft = self.service.import_file(path)
         except UserError as exc:
             problems = getattr(exc, "problems", ())
-            text = "\n".join(problems) if problems else exc.message
+            heading = getattr(exc, "heading", "")
+            text = "\n".join([heading, *problems] if heading else problems) or exc.message
             dialogs.show_error(self, _("无法导入方案文件"), text)
             return
         self.dirty = False
@@ -601,14 +584,14 @@ class SchemeEditor(QDialog):
             return
         try:
             check_content(content)
-            if self._cell_problems or self._params_problem:
+            if self._cell_problems:
                 raise DraftInvalid(tuple(self.problems_found))
         except DraftInvalid as exc:
             dialogs.show_error(self, _("无法预览"), "\n".join(exc.problems))
             return
         assert callable(then)
         self.runner.start(
-            self.service, content, today(), then,
+            self.service, content, today(self.db), then,
             lambda message: dialogs.show_error(self, _("影响预览失败"), message),
         )  # fmt: skip
 

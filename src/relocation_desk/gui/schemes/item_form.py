@@ -3,7 +3,8 @@ item's line previewed live on a sample household.
 
 Nothing is typed as ``key=value``: the kind's parameters are lists to choose from, numbers
 and amounts in 元; percents are entered and shown as ``5 %`` (a value below 1 is asked
-about when the form is accepted); every default is visible (次数 1, 按家庭人口, 全部补偿方式).
+about when the form is accepted); every default is visible (次数 1, 全部补偿方式), and where
+the scheme has no default (最低保障按户或按人) the choice must be made.
 Reward windows and milestone dates take ``2026-03-01`` or a named date of the scheme plus
 days (``签约期开始 + 15``). The preview builds the scheme up to this item
 (:func:`.item_preview.preview_line`) and shows the line a sample household gets, or why the
@@ -12,6 +13,7 @@ item cannot be used yet. Which widgets each kind shows is in :mod:`.item_pages`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -43,7 +45,8 @@ __all__ = ["ItemForm", "ask_item"]
 
 class ItemForm(QDialog):
     """Edit ``row``; ``earlier`` are the items before it (what derived items may use),
-    ``scheme`` the draft's name, effective date and parameters (for the preview)."""
+    ``scheme`` the draft's name, effective date and parameters (for the preview),
+    ``villages`` the project's villages (what a village condition may name)."""
 
     def __init__(
         self,
@@ -53,6 +56,7 @@ class ItemForm(QDialog):
         parent: QWidget | None = None,
         *,
         editable: bool = True,
+        villages: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("itemForm")
@@ -102,7 +106,7 @@ class ItemForm(QDialog):
 
         self.pages = KindPages(self, earlier, scheme.get("params", {}))
         self.pages.load(row.kind, row.rate_fen, params)
-        self.conditions = ConditionsBox(self, scheme.get("params", {}))
+        self.conditions = ConditionsBox(self, scheme.get("params", {}), villages)
         self.conditions.load(list(params.get("when") or []))
         self.sample = SampleBox(self)
         self.sample.prefer(row)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import money
 from ...domain.scheme import CATEGORY_LABELS
+from ...domain.scheme_parse import percent_number
 from ...domain.status import (
     STRUCTURE_LABELS,
     StructureType,
@@ -254,11 +255,10 @@ class KindPages(QWidget):
             if kind in ("vulnerable_uplift", "minimum_guarantee")
             else tuple(labels)
         )
+        if kind == "minimum_guarantee":  # no default: per person multiplies the floor
+            self.per.addItem(_("（请选择：按户或按家庭人口）"), "")
         for code in allowed:
-            label = labels[code]
-            if kind == "minimum_guarantee" and code == "person":
-                label = _("{label}（默认）", label=label)
-            self.per.addItem(label, code)
+            self.per.addItem(labels[code], code)
         self.per.setCurrentIndex(max(0, self.per.findData(current)))
         self.per.blockSignals(False)
         source = self.derived_item.currentData()
@@ -287,13 +287,13 @@ class KindPages(QWidget):
             self.derived.setChecked(isinstance(ref, Mapping))
             if isinstance(ref, Mapping):
                 self._pick(self.derived_item, ref.get("code"))
-                self.derived_percent.setText(str(ref.get("percent", "")))
+                self.derived_percent.setText(percent_number(str(ref.get("percent", ""))))
             self._pick(self.derived_rounding, params.get("rate_rounding", "fen"))
             self.months.setValue(int(params.get("months", 1)))
-            default_per = "person" if kind == "minimum_guarantee" else "household"
+            default_per = "" if kind == "minimum_guarantee" else "household"
             self._pick(self.per, params.get("per", default_per))
             self.times.setValue(int(params.get("times", 1)))
-            self.percent.setText(str(params.get("percent", "")))
+            self.percent.setText(percent_number(str(params.get("percent", ""))))
             self._pick(self.on, params.get("on", "signed"))
             self._pick(self.uplift_mode, "percent" if "percent" in params else "fixed")
             self._pick(
@@ -387,6 +387,8 @@ class KindPages(QWidget):
         if "months" in visible:
             params["months"] = self.months.value()
         if "per" in visible:
+            if not self.per.currentData():
+                return 0, {}, _("计量基数：请选择按户还是按家庭人口（最低保障没有默认值）")
             params["per"] = self.per.currentData()
         if "times" in visible:
             params["times"] = self.times.value()

@@ -33,14 +33,16 @@ from ...domain.status import (
     StructureType,
 )
 from ...i18n import _
+from ...services.clock import project_today
 from ...services.schemes.service import ItemRow
 
 __all__ = ["SampleBox", "preview_day", "preview_line"]
 
 
 def preview_day() -> date:
-    """The day the preview computes for (tests replace it)."""
-    return date.today()
+    """The day the preview computes for: today in the default project zone (tests replace
+    it)."""
+    return project_today()
 
 
 # --- the sample household ---------------------------------------------------------------------

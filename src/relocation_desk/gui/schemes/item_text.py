@@ -13,6 +13,7 @@ from typing import Any
 from ...domain import money
 from ...domain.scheme import CATEGORY_LABELS
 from ...domain.scheme_conditions import date_spec_text, describe
+from ...domain.scheme_parse import percent_number
 from ...domain.status import (
     COMPENSATION_METHOD_LABELS,
     STRUCTURE_LABELS,
@@ -46,8 +47,9 @@ PER_LABELS = per_labels
 
 
 def percent_text(value: Any) -> str:
-    """``"5"`` → ``5 %`` (the unit always written, so 0.05 % cannot pass for 5 %)."""
-    return f"{value} %"
+    """``"5"`` (or ``"5 %"``) → ``5 %`` (the unit always written, so 0.05 % cannot pass for
+    5 %)."""
+    return f"{percent_number(str(value))} %"
 
 
 def legality_label(value: str) -> str:
@@ -115,7 +117,7 @@ def params_summary(
         if "per" in params:
             parts.append(per_labels().get(str(params["per"]), str(params["per"])))
         elif kind == "minimum_guarantee":
-            parts.append(_("按家庭人口（默认）"))
+            parts.append(_("计量基数未选（按户或按家庭人口）"))
         basis = params.get("basis")
         if isinstance(basis, Mapping) and (basis.get("categories") or basis.get("codes")):
             named = [_(CATEGORY_LABELS.get(c, c)) for c in basis.get("categories", ())]

@@ -1,9 +1,12 @@
-"""The form for a scheme's settings (:mod:`relocation_desk.domain.scheme_scope`): land type
-and the provincial rules it cites, rounding, where the scheme applies, named dates and 片区.
+"""The form for a scheme's parameters: the issuing office (发文单位), land type and the
+provincial rules it cites, rounding, where the scheme applies (:mod:`.scope_picker`: ticked
+from the project's villages and the scheme's 片区), named dates, 片区 and the names of the
+scheme's own compensation categories (see :mod:`relocation_desk.domain.scheme_scope`).
 
-Every default is shown as such (国有土地（默认）, 每行取整（默认）, 本项目全部村). Names are
-separated by 、 (or commas); a 片区 lists villages or ``村/组``. The form reads back only the
-settings that differ from the defaults, so a scheme that uses none keeps its content hash.
+Every default is shown as such (国有土地（默认）, 每行取整（默认）, 本项目全部村). A 片区 lists
+the project's villages or ``村/组``, separated by 、 (or commas). The form reads back only the
+parameters that differ from the defaults, so a scheme that uses none keeps its content hash;
+parameters it does not show are handed back unchanged.
 """
 
 from __future__ import annotations
@@ -25,13 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.scheme import CATEGORY_LABELS
 from ...domain.scheme_scope import SETTING_KEYS
 from ...i18n import _
+from ...services.schemes.places import ProjectPlaces
 from .. import dialogs
+from .scope_picker import ScopePicker
 
-__all__ = ["SETTING_KEYS", "SettingsForm", "ask_settings", "settings_text"]
+__all__ = ["FORM_KEYS", "SettingsForm", "ask_settings", "settings_text"]
 
 _SPLIT = re.compile(r"\s*[、,，;；]\s*")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")  # as an item's category code
+FORM_KEYS = SETTING_KEYS | {"issuer", "category_names"}  # the parameters this form edits
 
 
 def _names(text: str) -> list[str]:
@@ -40,7 +48,8 @@ def _names(text: str) -> list[str]:
 
 def settings_text(settings: Mapping[str, Any]) -> str:
     """The settings in one line, for the editor's heading area."""
-    parts = [
+    parts = [_("发文单位：{issuer}", issuer=settings["issuer"])] if settings.get("issuer") else []
+    parts += [
         _("集体土地（{rules}）", rules=settings.get("provincial_rules", ""))
         if settings.get("land_type") == "collective"
         else _("国有土地"),
@@ -53,14 +62,28 @@ def settings_text(settings: Mapping[str, Any]) -> str:
     )
     for name, day in (settings.get("dates") or {}).items():
         parts.append(f"{name} {day}")
+    names = settings.get("category_names") or {}
+    if names:
+        parts.append(_("自定义类别：{names}", names="、".join(str(v) for v in names.values())))
     return " · ".join(parts)
 
 
 class SettingsForm(QDialog):
-    def __init__(self, settings: Mapping[str, Any], parent: QWidget | None = None) -> None:
+    """The parameters of scheme ``scheme_name``; ``places`` are the project's villages."""
+
+    def __init__(
+        self, settings: Mapping[str, Any], parent: QWidget | None = None, *,
+        places: ProjectPlaces | None = None, scheme_name: str = "",
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setObjectName("schemeSettings")
         self.setWindowTitle(_("方案设置"))
+        self._scheme_name = scheme_name
+        self._places = places if places is not None else ProjectPlaces()
+        self._kept = {k: v for k, v in settings.items() if k not in FORM_KEYS and k != "notes"}
+        self.issuer = QLineEdit(str(settings.get("issuer", "")), self)
+        self.issuer.setObjectName("schemeIssuer")
+        self.issuer.setPlaceholderText(_("如 某某县房屋征收指挥部（可不填）"))
         self.land = QComboBox(self)
         self.land.setObjectName("landType")
         self.land.addItem(_("国有土地（默认）"), "state")
@@ -78,25 +101,27 @@ class SettingsForm(QDialog):
         self.rounding.setCurrentIndex(
             max(0, self.rounding.findData(settings.get("rounding", "line")))
         )
-        scope = settings.get("scope") or {}
-        self.villages = QLineEdit("、".join(scope.get("villages", [])), self)
-        self.villages.setObjectName("scopeVillages")
-        self.villages.setPlaceholderText(_("不填=本项目全部村；多个用顿号隔开"))
-        self.scope_zones = QLineEdit("、".join(scope.get("zones", [])), self)
-        self.scope_zones.setObjectName("scopeZones")
-        self.scope_zones.setPlaceholderText(_("下表中命名的片区"))
         self.dates = self._table("namedDates", [_("日期名称"), _("日期（YYYY-MM-DD）")],
                                  dict(settings.get("dates") or {}))  # fmt: skip
         zones = {k: "、".join(v) for k, v in (settings.get("zones") or {}).items()}
         self.zones = self._table("zones", [_("片区名称"), _("村或 村/组（顿号隔开）")], zones)
+        self.scope = ScopePicker(settings.get("scope") or {}, self._places, list(zones), self)
+        self.zones.itemChanged.connect(
+            lambda _item: self.scope.set_zone_names(list(self._pairs(self.zones)))
+        )
+        self.categories = self._table(
+            "categoryNames", [_("类别代码（字母）"), _("中文名称")],
+            dict(settings.get("category_names") or {}),
+        )  # fmt: skip
         form = QFormLayout()
+        form.addRow(_("发文单位"), self.issuer)
         form.addRow(_("土地性质"), self.land)
         form.addRow(_("省级规定"), self.rules)
         form.addRow(_("取整方式"), self.rounding)
-        form.addRow(_("适用的村"), self.villages)
-        form.addRow(_("适用的片区"), self.scope_zones)
+        form.addRow(_("适用范围"), self.scope)
         form.addRow(_("命名日期"), self.dates)
         form.addRow(_("片区"), self.zones)
+        form.addRow(_("自定义类别"), self.categories)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -130,8 +155,13 @@ class SettingsForm(QDialog):
         return found
 
     def settings(self) -> dict[str, Any]:
-        """The settings that differ from the defaults (checked when the scheme is checked)."""
-        out: dict[str, Any] = {}
+        """The parameters that differ from the defaults (checked when the scheme is checked),
+        with those the form does not show as they were."""
+        out: dict[str, Any] = dict(self._kept)
+        if self.issuer.text().strip():
+            out["issuer"] = self.issuer.text().strip()
+        if names := self._pairs(self.categories):
+            out["category_names"] = names
         if self.land.currentData() != "state":
             out["land_type"] = self.land.currentData()
         if self.rules.text().strip():
@@ -144,18 +174,40 @@ class SettingsForm(QDialog):
         zones = {k: _names(v) for k, v in self._pairs(self.zones).items()}
         if zones:
             out["zones"] = zones
-        scope: dict[str, list[str]] = {}
-        if _names(self.villages.text()):
-            scope["villages"] = _names(self.villages.text())
-        if _names(self.scope_zones.text()):
-            scope["zones"] = _names(self.scope_zones.text())
-        if scope:
+        if scope := self.scope.scope():
             out["scope"] = scope
         return out
 
-    def accept(self) -> None:
+    def problems(self) -> list[str]:
+        """What stops the form from being accepted (each names the scheme)."""
+        name = self._scheme_name
+        found = []
         if self.land.currentData() == "collective" and not self.rules.text().strip():
-            dialogs.show_error(self, _("方案设置"), _("集体土地方案请写明协议引用的省级规定名称"))
+            found.append(_("集体土地方案请写明协议引用的省级规定名称"))
+        found += self.scope.problems(name)
+        for zone, members in self._pairs(self.zones).items():
+            unknown = [p for p in _names(members) if not self._places.has(p)]
+            if unknown:
+                found.append(
+                    _("方案《{scheme}》的片区“{zone}”中有本项目没有的村（组）：{names}；"
+                      "请写本项目的村名或 村名/组名（本项目的村：{known}）", scheme=name,
+                      zone=zone, names="、".join(unknown),
+                      known="、".join(self._places.villages) or _("（无）"))
+                )  # fmt: skip
+        for code, label in self._pairs(self.categories).items():
+            if not _CODE.fullmatch(code) or code in CATEGORY_LABELS:
+                found.append(
+                    _("自定义类别代码“{code}”应为字母、数字、下划线、点或连字符组成的简短代码，"
+                      "且不能与标准类别（{standard}）相同", code=code,
+                      standard="、".join(CATEGORY_LABELS))
+                )  # fmt: skip
+            elif not label:
+                found.append(_("自定义类别“{code}”请写上中文名称", code=code))
+        return found
+
+    def accept(self) -> None:
+        if problems := self.problems():
+            dialogs.show_error(self, _("方案设置"), "\n".join(problems))
             return
         super().accept()
 

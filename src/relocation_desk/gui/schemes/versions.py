@@ -7,19 +7,22 @@ show who published them and when.
 from __future__ import annotations
 
 import uuid
+from datetime import tzinfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from ...i18n import _
+from ...services.clock import project_zone, shown
 from ...services.schemes.service import SchemeSummary
 
 VERSION_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class VersionTree(QTreeWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, zone: tzinfo | None = None) -> None:
         super().__init__(parent)
+        self.zone = project_zone(zone)  # the project's, for the times shown
         self.setObjectName("schemeVersions")
         self.setHeaderLabels(
             [_("方案 / 版本"), _("状态"), _("生效日期"), _("项目数"), _("发布人"), _("发布时间")]
@@ -41,11 +44,7 @@ class VersionTree(QTreeWidget):
                 top.setToolTip(0, scheme.name)
                 self.addTopLevelItem(top)
                 for v in scheme.versions:
-                    at = (
-                        v.published_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                        if v.published_at
-                        else ""
-                    )
+                    at = shown(v.published_at, self.zone) if v.published_at else ""
                     row = QTreeWidgetItem(
                         [_("第{n}版", n=v.version_no),
                          _("草稿") if v.is_draft else _("已发布"),

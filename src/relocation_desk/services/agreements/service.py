@@ -31,7 +31,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...domain import limits
+from ...domain.scheme import Scheme
 from ...domain.status import STATUS_LABELS, HouseholdStatus, NoticeKind
 from ...i18n import _
 from ...storage import models as m
@@ -47,11 +48,12 @@ from ...storage.db import Database
 from ..access import Action, require_for_household
 from ..audit import seal_record
 from ..calculation.inputs import SchemeBook
+from ..clock import project_today, utc_now
 from ..errors import UserError
 from ..households.service import OperatorRef, household_by_code, project_id_of
 from ..notices.service import NoticeService
 from ..personal_exports import write_with_audit
-from ..settings import setting_value, sign_deadline
+from ..settings import is_demo, setting_value, sign_deadline
 from . import content as ac
 from .facts import BonusStatus, bonus_statuses, current_calc, gather
 
@@ -109,6 +111,7 @@ class AgreementView:
     parent_number: str = ""
     origin: str = "desk"  # desk; ledger: signed before the desk arrived, imported as history
     recorded_total_fen: int | None = None  # ledger: the amount the ledger records
+    demo: bool = False  # the demo project's: printed with the 演示数据 mark
 
     @property
     def signed(self) -> bool:
@@ -172,7 +175,7 @@ class AgreementService:
         return found
 
     def state(self, household_id: uuid.UUID, *, on: date | None = None) -> AgreementState:
-        day = on or date.today()
+        day = on or project_today(self._db)
         problems = self.readiness(household_id, on=day)
         with self._db.session() as s:
             hh = _household(s, household_id)
@@ -187,7 +190,7 @@ class AgreementService:
                 household_code=hh.code,
                 head_name=hh.head_name,
                 status=hh.status,
-                status_label=STATUS_LABELS[HouseholdStatus(hh.status)],
+                status_label=_(STATUS_LABELS[HouseholdStatus(hh.status)]),
                 main=views[main.id] if main is not None else None,
                 supplementaries=[views[a.id] for a in supps],
                 problems=problems,
@@ -205,7 +208,7 @@ class AgreementService:
     def readiness(self, household_id: uuid.UUID, *, on: date | None = None) -> list[str]:
         """Everything that stops the household's agreement (or its open supplementary
         agreement) from printing and signing on ``on`` (default today); empty when ready."""
-        day = on or date.today()
+        day = on or project_today(self._db)
         with self._db.session() as s:
             hh = s.get(m.Household, household_id)
             if hh is None:
@@ -248,7 +251,7 @@ class AgreementService:
         reprint (when no supplementary agreement is open), else the draft (main or open
         supplementary) made or brought up to date. Raises :class:`NotReady` listing every
         problem."""
-        day = on or date.today()
+        day = on or project_today(self._db)
         with self._db.session() as s:
             self._require(s, Action.PRINT_AGREEMENT, household_id)
             rows = _agreements(s, household_id)
@@ -417,7 +420,7 @@ class AgreementService:
             raise AgreementError(_("请填写见证人（如村委会、见证律师或工作人员姓名）"))
         if len(witnessed_by) > 100:
             raise AgreementError(_("见证人最多 100 个字"))
-        if signed_on > date.today():
+        if signed_on > project_today(self._db):
             raise AgreementError(
                 _("签约日期 {day} 在今天之后，请填写实际签字的日期", day=signed_on.isoformat())
             )
@@ -562,7 +565,7 @@ class AgreementService:
         hh = _household(s, main.household_id)
         in_force = _in_force(rows)
         assert in_force is not None
-        day = date.today()
+        day = project_today(s)
         basis = _supplementary_basis(s, hh.id, in_force)
         content = {
             "format": ac.CONTENT_FORMAT, "kind": "supplementary", "stage": "opened",
@@ -640,7 +643,7 @@ class AgreementService:
                 SignFirstRow(
                     household_id=h.id, code=h.code, head_name=h.head_name,
                     cadres="；".join(cadres.get(h.id, [])),
-                    status_label=STATUS_LABELS[HouseholdStatus(h.status)], signed_on=day,
+                    status_label=_(STATUS_LABELS[HouseholdStatus(h.status)]), signed_on=day,
                     number=number,
                     before_deadline=(day <= deadline) if day is not None and deadline else None,
                 )
@@ -669,8 +672,7 @@ class AgreementService:
             if calc is not None:
                 scheme = book.by_id.get(calc.scheme_version_id)
             else:
-                found = book.in_force(day)
-                scheme = found[1] if found else None
+                scheme = _applying_scheme(s, book, household_id, day)
         return bonus_statuses(scheme, day) if scheme is not None else []
 
     def _template(self, s: Session) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -812,7 +814,7 @@ class AgreementService:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utc_now()
 
 
 def _household(s: Session, household_id: uuid.UUID) -> m.Household:
@@ -830,6 +832,19 @@ def _agreements(s: Session, household_id: uuid.UUID) -> list[m.Agreement]:
             .order_by(m.Agreement.kind, m.Agreement.seq_no)
         )
     )
+
+
+def _applying_scheme(
+    s: Session, book: SchemeBook, household_id: uuid.UUID, day: date
+) -> Scheme | None:
+    """The published scheme that applies to the household on ``day`` (its scope covers the
+    household's village or 片区, as in the calculation); ``None`` when none or, against the
+    publishing rule, several do (the calculation then says which)."""
+    hh = _household(s, household_id)
+    village = s.get(m.Village, hh.village_id)
+    group = s.get(m.VillageGroup, hh.group_id) if hh.group_id else None
+    found = book.applying(day, village.name if village else "", group.name if group else "")
+    return found[0][1] if len(found) == 1 else None
 
 
 def _in_force(rows: list[m.Agreement]) -> m.Agreement | None:
@@ -935,5 +950,5 @@ def _view(s: Session, a: m.Agreement) -> AgreementView:
         number=a.number, status=a.status, content=content, total_fen=a.total_fen,
         signed_on=a.signed_on, witnessed_by=a.witnessed_by, print_count=a.print_count,
         revision=int(content.get("revision") or 1), parent_number=parent, origin=a.origin,
-        recorded_total_fen=a.recorded_total_fen,
+        recorded_total_fen=a.recorded_total_fen, demo=is_demo(s),
     )  # fmt: skip

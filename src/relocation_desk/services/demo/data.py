@@ -16,6 +16,9 @@ PROJECT_DESCRIPTION = "演示项目：城东新区道路与安置区建设范围
 AGREEMENT_PREFIX = "CD征"  # agreement numbers: CD征〔2026〕第00123号
 DECISION_PREFIX = "清政征补决"  # decisions: 清政征补决〔2026〕第007号
 TOWN = "城东街道"
+# The demo's land is collective (集体土地): its agreements cite the 土地管理法 and these rules
+# (the ID numbers' area codes 4101xx are in 河南省).
+PROVINCIAL_RULES = "《河南省实施〈中华人民共和国土地管理法〉办法》"
 
 # Area codes of ID numbers: the county itself, the city's districts, and people who moved in.
 LOCAL_AREA_CODES = (("410122", 70), ("410102", 8), ("410105", 7), ("410181", 6), ("410183", 4))

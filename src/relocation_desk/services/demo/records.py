@@ -37,6 +37,7 @@ from ...domain.notice import (
     verification_code,
 )
 from ...domain.scheme import RateKind, Scheme
+from ...domain.scheme_scope import land_type
 from ...domain.status import CompensationMethod, HouseholdStatus, NoticeKind
 from ...storage import models as m
 from ..agreements import content as ac
@@ -343,6 +344,8 @@ class Records:
                 [(ln.item_code, ln.item_name, ln.amount_fen) for ln in result.lines], bonus_codes
             ),
             values=self._agreement_values,
+            land_type=land_type(self.scheme.params),  # the law cited follows the scheme
+            provincial_rules=str(self.scheme.params.get("provincial_rules", "")),
         )  # fmt: skip
         return ac.build_main(agreement_facts, self._template)
 

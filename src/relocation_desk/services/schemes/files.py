@@ -4,7 +4,10 @@ The file is :func:`relocation_desk.domain.scheme.scheme_to_dict` as readable JSO
 Chinese kept, indented), so a person can read it, compare two versions and keep it with the
 published paper. Reading tells apart a file that cannot be read, a file that is not JSON (with
 line and column) and JSON that is not a scheme; the scheme's own problems come from
-``parse_scheme``, each naming the item and field.
+``parse_scheme``, each naming the item and field. Percents are written with their unit
+(``"5 %"``); a bare percent below 1 is refused (:mod:`relocation_desk.domain.scheme_units`).
+An unknown key is refused at every level, the scheme's own ``params`` included
+(:func:`relocation_desk.domain.scheme_scope.param_key_problems`), naming the nearest known key.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import Any
 from ...domain import bounded_json
 from ...domain.scheme import Scheme, SchemeError, scheme_to_dict
 from ...domain.scheme_parse import parse_scheme
+from ...domain.scheme_scope import param_key_problems
+from ...domain.scheme_units import PERCENT_FIELDS, misread_units
 from ...i18n import _
 from ..errors import UserError
 from ..input_files import regular_file_problem
@@ -29,14 +34,25 @@ class SchemeFileError(UserError):
     """A scheme file that cannot be read or is not a valid scheme. ``problems`` lists the
     scheme's problems (empty when the file itself could not be read)."""
 
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, problems: tuple[str, ...] = (), heading: str = "") -> None:
         super().__init__(message)
         self.problems = problems
+        self.heading = heading  # the line above ``problems`` when they are listed one a line
 
 
 def scheme_json(scheme: Scheme) -> str:
-    """The file text of ``scheme``: canonical content, readable layout."""
-    return json.dumps(scheme_to_dict(scheme), ensure_ascii=False, indent=2) + "\n"
+    """The file text of ``scheme``: canonical content, readable layout, every percent
+    written with its unit (``"5 %"``, ``"0.5 %"``) so the file cannot be misread."""
+    data = scheme_to_dict(scheme)
+    for item in data["items"]:
+        for path in PERCENT_FIELDS:
+            *parents, last = path
+            holder = item["params"]
+            for key in parents:
+                holder = holder.get(key) if isinstance(holder, dict) else None
+            if isinstance(holder, dict) and last in holder:
+                holder[last] = f"{holder[last]} %"
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def write_scheme_file(scheme: Scheme, path: Path) -> None:
@@ -94,12 +110,18 @@ def read_scheme_file(path: Path) -> tuple[dict[str, Any], Scheme]:
                 path=path.name,
             )
         )
+    problems = param_key_problems(data.get("params")) + misread_units(data)
     try:
         scheme = parse_scheme(data)
     except SchemeError as exc:
-        raise SchemeFileError(
-            _("文件 {path} 中的方案有错误，未导入：{problems}", path=path.name,
-              problems="；".join(exc.problems)),
-            exc.problems,
-        ) from None  # fmt: skip
+        problems += exc.problems
+    if problems:
+        name = data.get("name")
+        heading = _(
+            "文件 {path} 中的方案《{name}》有 {count} 处错误，未导入：",
+            path=path.name,
+            name=name.strip() if isinstance(name, str) else "",
+            count=len(problems),
+        )
+        raise SchemeFileError(heading + "；".join(problems), tuple(problems), heading)  # fmt: skip
     return data, scheme

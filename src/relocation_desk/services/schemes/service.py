@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ...domain.scheme import Scheme, content_hash, scheme_to_dict
 from ...domain.scheme_scope import scope_overlap, scope_text
@@ -34,6 +34,7 @@ from ...storage.base import utcnow
 from ...storage.db import Database
 from ..access import Action, may, require
 from ..calculation.service import CalculationService, ImpactReport
+from ..clock import shown
 from ..households.service import OperatorRef, project_id_of
 from .content import (
     DRAFT,
@@ -50,6 +51,7 @@ from .content import (
     content_from_scheme,
 )
 from .files import SchemeFileError, read_scheme_file, write_scheme_file
+from .places import ProjectPlaces, project_places, unknown_places
 
 __all__ = [
     "DraftInvalid",
@@ -133,6 +135,11 @@ class SchemeService:
             scheme = s.get(m.Scheme, v.scheme_id)
             assert scheme is not None
             return self._content_of(s, v, scheme.name)
+
+    def places(self) -> ProjectPlaces:
+        """The project's villages and their groups: what a scheme's scope and 片区 may name."""
+        with self._db.session() as s:
+            return project_places(s, project_id_of(s))
 
     def scheme_of(self, version_id: uuid.UUID) -> Scheme:
         """The parsed domain scheme of a stored version."""
@@ -259,11 +266,12 @@ class SchemeService:
         none). It keeps the file's version number when that is above every existing version,
         else it takes the next number."""
         self._require(Action.EDIT_SCHEME_DRAFT)
-        _raw, parsed = read_scheme_file(path)
+        raw, parsed = read_scheme_file(path)
         if len(parsed.name) > MAX_SCHEME_NAME:
             raise SchemeFileError(_("方案名称不能超过 {n} 个字", n=MAX_SCHEME_NAME))
         with self._db.session(immediate=True) as s, s.begin():
             project = project_id_of(s)
+            _refuse_unknown_places(s, project, raw, parsed.name, path)
             scheme = s.scalar(
                 select(m.Scheme).where(m.Scheme.project_id == project, m.Scheme.name == parsed.name)
             )
@@ -362,7 +370,7 @@ def _get_version(s: Session, version_id: uuid.UUID) -> m.SchemeVersion:
 def _refuse_published(v: m.SchemeVersion, *, deleting: bool = False) -> None:
     if v.status == DRAFT:
         return
-    when = v.published_at.astimezone().strftime("%Y-%m-%d %H:%M") if v.published_at else ""
+    when = shown(v.published_at, object_session(v)) if v.published_at else ""
     text = (
         _("第{version}版已于 {when} 发布，已发布的方案版本不能删除", version=v.version_no,
           when=when)
@@ -422,6 +430,28 @@ def _refuse_overlapping_scopes(s: Session, scheme: m.Scheme, parsed: Scheme) -> 
                 clashes="、".join(clashes),
             )
         )
+
+
+def _refuse_unknown_places(
+    s: Session, project: uuid.UUID, raw: dict[str, Any], name: str, path: Path
+) -> None:
+    """A scheme file may name only the project's own villages and 村/组."""
+    places = project_places(s, project)
+    unknown = unknown_places(raw, places)
+    if not unknown:
+        return
+    known = places.villages
+    heading = _(
+        "文件 {path} 中的方案《{name}》用到了本项目没有的村或村/组，未导入：", path=path.name,
+        name=name,
+    )  # fmt: skip
+    problem = _(
+        "“{names}”不是本项目的村（组）。本项目的村：{known}。请改正方案文件中适用范围 scope、"
+        "片区 zones 和村条件里的名称，或先在本项目登记这些村（组）后再导入",
+        names="”“".join(unknown),
+        known="、".join(known[:30]) + ("……" if len(known) > 30 else "") if known else _("（无）"),
+    )
+    raise SchemeFileError(heading + problem, (problem,), heading)
 
 
 def _latest_published(s: Session, scheme_id: uuid.UUID) -> m.SchemeVersion | None:
