@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from relocation_desk.domain.household_form import PersonForm, StructureForm
 from relocation_desk.domain.permissions import Action, allowed
@@ -30,6 +30,7 @@ from relocation_desk.services.auth.service import AuthService, NotAllowed
 from relocation_desk.services.calculation.approvals import ApprovalService
 from relocation_desk.services.calculation.service import CalculationService
 from relocation_desk.services.errors import PermissionDenied
+from relocation_desk.services.exchange.conflicts import decide as decide_conflict
 from relocation_desk.services.households.service import HouseholdService, OperatorRef
 from relocation_desk.services.ledger.export import export_ledger
 from relocation_desk.services.ledger.importer import analyse, apply
@@ -38,6 +39,7 @@ from relocation_desk.services.payments.holdouts import HoldoutService
 from relocation_desk.services.payments.register import payment_register
 from relocation_desk.services.payments.service import PaymentService
 from relocation_desk.services.progress import daily_report
+from relocation_desk.services.project_settings import ProjectSettings
 from relocation_desk.services.schemes.service import SchemeService
 from relocation_desk.storage import models as m
 from relocation_desk.storage.db import Database, open_database
@@ -99,6 +101,41 @@ def world(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 Probe = Callable[[World, OperatorRef, str], object]
+
+
+def _as_exchange_side(
+    w: World, role: str, team_id: uuid.UUID | None, call: Callable[[], object]
+) -> object:
+    """Run ``call`` with the database playing HQ (``role`` "hq") or a team's laptop."""
+    from relocation_desk.services.exchange.identity import make_identity
+
+    with w.db.session() as s, s.begin():
+        saved = s.get(m.ExchangeIdentity, 1)
+        if saved is not None:
+            s.expunge(saved)
+            s.execute(delete(m.ExchangeIdentity))
+        make_identity(s, s.scalar(select(m.Project.id)), role, team_id=team_id)
+    try:
+        return call()
+    finally:
+        with w.db.session() as s, s.begin():
+            s.execute(delete(m.ExchangeIdentity))
+            if saved is not None:
+                s.merge(saved)
+
+
+def _send_to_hq(w: World, op: OperatorRef, side: str) -> object:
+    from relocation_desk.services.exchange.team_export import export_package
+
+    out = w.tmp / f"{uuid.uuid4().hex}.rdpkg"
+    return _as_exchange_side(w, "team", w.teams[side], lambda: export_package(w.db, op, out))
+
+
+def _merge_from_team(w: World, op: OperatorRef, side: str) -> object:
+    from relocation_desk.services.exchange.hq_import import import_package
+
+    missing = w.tmp / "no-such-package.rdpkg"
+    return _as_exchange_side(w, "hq", None, lambda: import_package(w.db, op, missing))
 
 
 def _edit(w: World, op: OperatorRef, side: str) -> object:
@@ -177,6 +214,43 @@ def _view(w: World, op: OperatorRef, side: str) -> object:
     return form
 
 
+def _write_join(w: World, op: OperatorRef, side: str) -> object:
+    from relocation_desk.services.exchange.join import write_join_package
+
+    with w.db.session() as s:
+        code = s.scalar(select(m.Team.code).where(m.Team.id == w.teams[side]))
+    return write_join_package(w.db, op, code or "", w.tmp / f"{uuid.uuid4().hex}.rdpkg")
+
+
+def _send_to_team(w: World, op: OperatorRef, side: str) -> object:
+    from relocation_desk.services.exchange.hq_export import export_for_team
+
+    with w.db.session() as s:
+        code = s.scalar(select(m.Team.code).where(m.Team.id == w.teams[side]))
+    return export_for_team(w.db, op, code or "", w.tmp / f"{uuid.uuid4().hex}.rdpkg")
+
+
+def _receive_from_hq(w: World, op: OperatorRef, side: str) -> object:
+    # The database plays the laptop of the side's team for this one call.
+    from relocation_desk.services.exchange.identity import make_identity
+    from relocation_desk.services.exchange.team_import import import_from_hq
+
+    with w.db.session() as s, s.begin():
+        saved = s.get(m.ExchangeIdentity, 1)
+        if saved is not None:
+            s.delete(saved)
+            s.flush()
+        make_identity(s, s.scalar(select(m.Project.id)), "team", team_id=w.teams[side])
+    try:
+        return import_from_hq(w.db, op, w.tmp / "no-such-package.rdpkg")
+    finally:
+        with w.db.session() as s, s.begin():
+            s.delete(s.get(m.ExchangeIdentity, 1))
+            if saved is not None:
+                s.flush()
+                s.merge(saved)
+
+
 def _manage(w: World, op: OperatorRef, side: str) -> object:
     try:
         return AuthService(w.db).reset_password(op, w.org.clerk.login, "Temp-passw0rd!")
@@ -227,6 +301,17 @@ PROBES: dict[Action, Probe] = {
     Action.VIEW_PERSONAL_DATA: _view,
     Action.VIEW_AUDIT_LOG: lambda w, op, side: read_page(w.db, op, AuditFilter()),
     Action.MANAGE_OPERATORS: _manage,
+    Action.DECIDE_CONFLICT: lambda w, op, side: decide_conflict(
+        w.db, op, uuid.uuid4(), "accepted", "理由"
+    ),
+    Action.WRITE_JOIN_PACKAGE: _write_join,
+    Action.SEND_TO_TEAM: _send_to_team,
+    Action.RECEIVE_FROM_HQ: _receive_from_hq,
+    Action.SEND_TO_HQ: _send_to_hq,
+    Action.MERGE_FROM_TEAM: _merge_from_team,
+    Action.CHANGE_SETTINGS: lambda w, op, side: ProjectSettings(w.db, op).save(
+        {"report_cutoff": "17:30"}
+    ),
     Action.FREEZE_DAILY_REPORT: lambda w, op, side: daily_report.freeze(
         w.db,
         AS_OF,

@@ -51,6 +51,13 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"  # 查看审计日志
     MANAGE_OPERATORS = "manage_operators"  # 管理工作人员账号
     FREEZE_DAILY_REPORT = "freeze_daily_report"  # 冻结日报
+    CHANGE_SETTINGS = "change_settings"  # 修改项目设置（协议取值、日报截止、目标、期限、时区…）
+    DECIDE_CONFLICT = "decide_conflict"  # 查看和处理数据交换冲突（指挥部）
+    WRITE_JOIN_PACKAGE = "write_join_package"  # 生成工作组的加入包（含工作组密钥）
+    SEND_TO_TEAM = "send_to_team"  # 指挥部为工作组生成数据包
+    RECEIVE_FROM_HQ = "receive_from_hq"  # 在工作组电脑上导入指挥部的数据包
+    SEND_TO_HQ = "send_to_hq"  # 工作组电脑生成报送指挥部的数据包
+    MERGE_FROM_TEAM = "merge_from_team"  # 指挥部导入并合并工作组的数据包
 
 
 class Reach(Enum):
@@ -83,6 +90,13 @@ ACTION_LABELS: dict[Action, str] = {
     Action.VIEW_AUDIT_LOG: "查看审计日志",
     Action.MANAGE_OPERATORS: "管理工作人员",
     Action.FREEZE_DAILY_REPORT: "冻结日报",
+    Action.CHANGE_SETTINGS: "修改项目设置",
+    Action.DECIDE_CONFLICT: "处理数据交换冲突",
+    Action.WRITE_JOIN_PACKAGE: "生成加入包",
+    Action.SEND_TO_TEAM: "为工作组生成数据包",
+    Action.RECEIVE_FROM_HQ: "导入指挥部的数据包",
+    Action.SEND_TO_HQ: "生成报送指挥部的数据包",
+    Action.MERGE_FROM_TEAM: "导入工作组的数据包",
 }
 
 _N, _OWN, _ANY = Reach.NONE, Reach.OWN_TEAM, Reach.ANY_TEAM
@@ -116,6 +130,14 @@ _TABLE: dict[Action, tuple[Reach, Reach, Reach, Reach, Reach]] = {
     Action.VIEW_AUDIT_LOG: (_N, _N, _ANY, _ANY, _ANY),
     Action.MANAGE_OPERATORS: (_N, _N, _N, _ANY, _N),
     Action.FREEZE_DAILY_REPORT: (_N, _OWN, _ANY, _ANY, _N),
+    # Project-wide rules (agreement values, deadlines, targets, the clock): HQ decides them.
+    Action.CHANGE_SETTINGS: (_N, _N, _ANY, _ANY, _N),
+    Action.DECIDE_CONFLICT: (_N, _N, _ANY, _ANY, _N),
+    Action.WRITE_JOIN_PACKAGE: (_N, _N, _ANY, _ANY, _N),
+    Action.SEND_TO_TEAM: (_N, _N, _ANY, _ANY, _N),
+    Action.RECEIVE_FROM_HQ: (_OWN, _OWN, _ANY, _ANY, _N),
+    Action.SEND_TO_HQ: (_OWN, _OWN, _ANY, _ANY, _N),
+    Action.MERGE_FROM_TEAM: (_N, _N, _ANY, _ANY, _N),
 }
 _COLUMN = {Role.MEMBER: 0, Role.LEADER: 1, Role.HQ: 2, Role.ADMIN: 3, Role.AUDITOR: 4}
 

@@ -48,9 +48,10 @@ from ...storage.db import open_database
 from ...storage.errors import StorageError, file_write_error
 from ..audit import chain_unchained, seal_unsealed
 from ..bulk_writer import BulkWriter, Clock, Ids
+from ..clock import project_today
 from . import data
 from .people import People
-from .plan import Layout, Timeline, plan_project
+from .plan import MAX_TEAMS, Layout, Timeline, plan_project
 from .records import AGREEMENT_VALUES
 from .resettlement import DEMO_RULES, add_resettlement
 from .scratch import end_with_parent, make_work_dir, remove_stale_work_dirs
@@ -95,6 +96,7 @@ def generate_demo(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     password: str = DEMO_PASSWORD,
+    teams: int | None = None,
 ) -> DemoSummary:
     """Create a new demo database at ``target`` and return what was made.
 
@@ -105,11 +107,15 @@ def generate_demo(
     Refuses (``DemoTargetExists``) if ``target`` exists and is not empty. ``progress(done,
     total)`` is called about every 1 % of households, from the calling thread. ``workers``:
     processes to use (default: up to 2 cores for 3,000 households or more, else 1).
+    ``teams``: how many teams share the households (default: one per ~1,250 households,
+    3 to 60).
     """
     started = time.perf_counter()
     if households < 1:
         raise ValueError("households must be at least 1")
-    today = today or date.today()
+    if teams is not None and not 1 <= teams <= min(MAX_TEAMS, households):
+        raise ValueError("teams must be between 1 and 99 and at most the households")
+    today = today or project_today()
     path = Path(target).expanduser().absolute()
     if path.exists() and (path.is_dir() or path.stat().st_size > 0):
         raise DemoTargetExists(
@@ -121,7 +127,7 @@ def generate_demo(
         )
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if households >= PARALLEL_FROM else 1
-    plan = _Plan(households, seed, today, password)
+    plan = _Plan(households, seed, today, password, teams)
     shards = plan.shards(max(1, workers))
     _remove_sqlite_files(path.with_name(path.name + ".partial"))  # of an older version
     # The new database and the workers' shards are made in a scratch folder next to the
@@ -329,7 +335,12 @@ class _Plan:
     """The scheme, the organisation and every household's case, decided up front."""
 
     def __init__(
-        self, households: int, seed: int, today: date, password: str = DEMO_PASSWORD
+        self,
+        households: int,
+        seed: int,
+        today: date,
+        password: str = DEMO_PASSWORD,
+        teams: int | None = None,
     ) -> None:
         self.n, self.seed, self.today = households, seed, today
         salt = hashlib.sha256(f"relocation-desk demo {seed}".encode()).digest()[:SALT_BYTES]
@@ -345,7 +356,9 @@ class _Plan:
         self.project_id = self.ids.new()
         self.scheme_version_id = self.ids.new()
         rng = team_random(seed, -1, "plan")
-        self.layout: Layout = plan_project(households, rng, self.ids, tl.today, People(today, None))
+        self.layout: Layout = plan_project(
+            households, rng, self.ids, tl.today, People(today, None), teams
+        )
 
     def shards(self, workers: int) -> list[tuple[int, ...]]:
         """Consecutive runs of teams, one per worker, balanced by households."""
@@ -477,6 +490,8 @@ def fit_scheme(raw: dict[str, Any], timeline: Timeline) -> dict[str, Any]:
     opens = date.fromordinal(timeline.sign_open).isoformat()
     fitted["params"] = {
         **fitted.get("params", {}),
+        "land_type": "collective",  # as the name says: the agreements cite the 土地管理法
+        "provincial_rules": data.PROVINCIAL_RULES,
         "issuer": f"{data.COUNTY}城东新区房屋征收指挥部",
         "notes": f"演示数据（虚构）。签约期限 {opens} 至 {deadline}。",
     }

@@ -189,7 +189,13 @@ def chinese_number(n: int) -> str:
     return head + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
-def team_count(households: int) -> int:
+MAX_TEAMS = 99  # team codes are T01…T99
+
+
+def team_count(households: int, teams: int | None = None) -> int:
+    """The number of teams: ``teams`` when given, else one per ~1,250 households (3 to 60)."""
+    if teams is not None:
+        return teams
     return max(3, min(60, round(households / 1250)))
 
 
@@ -204,8 +210,10 @@ def _split(total: int, weights: list[float]) -> list[int]:
     return counts
 
 
-def plan_project(households: int, rng: random.Random, ids: Ids, today: int, people) -> Layout:  # type: ignore[no-untyped-def]
-    """Decide the organisation and every household's case. ``people`` makes operator names."""
+def plan_project(households: int, rng: random.Random, ids: Ids, today: int, people,  # type: ignore[no-untyped-def]
+                 team_total: int | None = None) -> Layout:  # fmt: skip
+    """Decide the organisation and every household's case. ``people`` makes operator names;
+    ``team_total``: how many teams (default: see ``team_count``)."""
     timeline = Timeline.for_today(today)
     operators: list[OperatorPlan] = []
     logins: set[str] = set()
@@ -224,7 +232,7 @@ def plan_project(households: int, rng: random.Random, ids: Ids, today: int, peop
     admin = add_operator(Role.ADMIN, None, "admin")
     hq = [add_operator(Role.HQ, None, "") for _ in range(3)]
 
-    n_teams = team_count(households)
+    n_teams = team_count(households, team_total)
     teams: list[TeamPlan] = []
     villages: list[VillagePlan] = []
     village_names = _village_names(rng, n_teams * 2)

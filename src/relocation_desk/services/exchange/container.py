@@ -56,6 +56,7 @@ __all__ = [
     "PackageRefused",
     "PasswordNeeded",
     "is_encrypted",
+    "peek_kind",
     "read_package",
     "write_package",
 ]
@@ -243,10 +244,18 @@ def is_encrypted(path: Path) -> bool:
 
 
 def read_package(
-    path: Path, trusted: Mapping[str, bytes], *, password: str | None = None
+    path: Path,
+    trusted: Mapping[str, bytes],
+    *,
+    password: str | None = None,
+    carried_key: str | None = None,
 ) -> Package:
     """Check the whole package and return it. ``trusted`` maps key ids to the raw Ed25519
     public keys the receiver has registered (HQ: each team laptop's; a laptop: HQ's).
+
+    ``carried_key`` names a manifest ``extra`` field holding the signer's raw public key in
+    hex, used when no trusted key matches and its id is the one that signed: a join package,
+    whose HQ key the laptop trusts on first use (and shows for checking by phone).
 
     Raises :class:`PackageRefused` (or :class:`PasswordNeeded`) with one clear message; a
     refused package changes nothing."""
@@ -264,11 +273,31 @@ def read_package(
             raise PackageRefused(
                 _("{name} 不是本程序的数据包（.rdpkg）。请确认选择的文件", name=path.name)
             )
-        manifest = _verified_manifest(stream, size, path, trusted)
+        manifest = _verified_manifest(stream, size, path, trusted, carried_key)
         for entry in manifest.entries:
             for _chunk in _entry_chunks(stream, entry):
                 pass  # hashes and sizes are checked as the entry is read
     return Package(manifest=manifest, path=path, _data=data)
+
+
+def peek_kind(path: Path) -> str | None:
+    """The kind a package says it is (``join``, ``team_to_hq``, ``hq_to_team``), read WITHOUT
+    checking it, only to decide where a double-clicked file goes; None when the file is
+    encrypted, damaged or not a package. Importing checks everything again."""
+    try:
+        with _open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            if f.read(len(MAGIC)) != MAGIC or size < len(MAGIC) + _TRAILER:
+                return None
+            f.seek(size - _TRAILER + 64)
+            (length,) = struct.unpack(">Q", f.read(8))
+            if f.read(len(END)) != END or length > min(MAX_MANIFEST_BYTES, size - _TRAILER):
+                return None
+            f.seek(size - _TRAILER - length)
+            kind = _load_json(f.read(length), path).get("kind")
+    except (PackageRefused, OSError, struct.error):
+        return None
+    return kind if kind in KINDS else None
 
 
 def _open_regular(path: Path) -> BinaryIO:
@@ -329,7 +358,11 @@ def _damaged(path: Path, what: str) -> PackageRefused:
 
 
 def _verified_manifest(
-    f: BinaryIO, size: int, path: Path, trusted: Mapping[str, bytes]
+    f: BinaryIO,
+    size: int,
+    path: Path,
+    trusted: Mapping[str, bytes],
+    carried_key: str | None = None,
 ) -> Manifest:
     if size < len(MAGIC) + _TRAILER:
         raise _damaged(path, _("文件不完整"))
@@ -346,6 +379,8 @@ def _verified_manifest(
     data = _load_json(body, path)
     claimed = str(data.get("key_id", ""))
     public = trusted.get(claimed)
+    if public is None and carried_key is not None:
+        public = _carried(data, carried_key, claimed)
     if public is None:
         raise PackageRefused(
             _("数据包 {name} 由未登记的密钥签名（{key}），不能导入。请确认发送方已在指挥部登记",
@@ -365,6 +400,19 @@ def _verified_manifest(
     if at != body_at:
         raise _damaged(path, _("数据项位置不对"))
     return manifest
+
+
+def _carried(data: Mapping[str, Any], name: str, claimed: str) -> bytes | None:
+    """The public key the manifest carries in ``extra[name]``, if it is the signer's."""
+    extra = data.get("extra")
+    raw = extra.get(name) if isinstance(extra, dict) else None
+    try:
+        key = bytes.fromhex(raw) if isinstance(raw, str) and len(raw) == 64 else b""
+        if key and key_id(public_key_from_bytes(key)) == claimed:
+            return key
+    except ValueError:
+        pass
+    return None
 
 
 def _load_json(body: bytes, path: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
 from ..access import Action, household_team, may, require
+from ..clock import project_today, shown, utc_now
 from ..errors import UserError
 from ..stored_files import record_file
 from .choices import Choice, EditorChoices, ItemChoice, next_code, read_choices
@@ -152,7 +153,7 @@ class HouseholdService:
         """What the editor's drop-downs offer (read once per service)."""
         if self._choices is None:
             with self._db.session() as s:
-                self._choices = read_choices(s, self._project(s), date.today())
+                self._choices = read_choices(s, self._project(s), project_today(s))
         return self._choices
 
     def new_form(
@@ -194,7 +195,7 @@ class HouseholdService:
     def check(self, form: HouseholdForm) -> list[Problem]:
         """Every problem of the form, including those only the database can see."""
         with self._db.session() as s:
-            return self._problems(s, form, date.today())
+            return self._problems(s, form, project_today(s))
 
     def history(self, household_id: uuid.UUID) -> list[HistoryEntry]:
         """Changes and case events of the household, newest first."""
@@ -227,7 +228,7 @@ class HouseholdService:
         Raises :class:`ValidationFailed` (nothing written) or :class:`ConcurrentEdit`. After
         saving, reload the form (:meth:`load`): new members and buildings got their ids.
         """
-        today = date.today()
+        today = project_today(self._db)
         choices = self.choices()
         op = self._operator
         try:
@@ -244,7 +245,7 @@ class HouseholdService:
                         raise ConcurrentEdit(_("这户数据已被其他人删除，无法保存；请关闭编辑窗口"))
                     if hh.row_version != form.row_version:
                         raise ConcurrentEdit(_modified_message(s, hh))
-                now = datetime.now(UTC)
+                now = utc_now()
                 ctx = WriteContext(
                     project_id=self._project(s),
                     operator_id=op.id if op is not None else None,
@@ -386,7 +387,7 @@ def _modified_message(s: Session, hh: m.Household) -> str:
     if hh.updated_by is not None:
         op = s.get(m.Operator, hh.updated_by)
         who = (op.name or op.login) if op is not None else ""
-    when = hh.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = shown(hh.updated_at, s)
     if who:
         return _(
             "这户数据已被其他人修改（{who}，{time}），请关闭后重新打开再改", who=who, time=when

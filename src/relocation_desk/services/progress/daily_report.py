@@ -28,13 +28,16 @@ from sqlalchemy.exc import IntegrityError
 
 from ...i18n import _
 from ...storage import models as m
-from ...storage.base import utcnow
 from ...storage.db import Database
 from ..access import Action, require
 from ..audit import read_head
+from ..clock import shown, utc_now
 from ..errors import UserError
 from ..households.service import OperatorRef, project_id_of
-from .facts import LOCAL_TZ, NEVER, Facts, load_facts, moment_day
+from ..progress_report import Progress, ensure
+from ..settings import is_demo
+from .facts import NEVER, Facts, load_facts, moment_day
+from .freshness import TeamFreshness, freshness_from_rows, freshness_rows, team_freshness
 from .service import Figures, Tally, ranking, tally, team_trends
 
 __all__ = [
@@ -85,6 +88,8 @@ class DailyReportData:
     trend: tuple[tuple[str, tuple[int, ...]], ...]  # team name → cumulative signed per day
     trend_paid: tuple[int, ...]  # the scope's cumulative paid households per day
     trend_vacated: tuple[int, ...]
+    # At HQ, the project's report: how fresh each team's data was (empty elsewhere).
+    freshness: tuple[TeamFreshness, ...] = ()
     # Set once frozen (not part of the hashed content):
     frozen_at: datetime | None = None
     frozen_by: str = ""
@@ -93,6 +98,8 @@ class DailyReportData:
     # the chain row of its freezing (which carries its seal), else the head when it was built.
     chain_seq: int = field(default=0, compare=False)
     chain_hash: str = field(default="", compare=False)
+    # The demo project's report (not hashed): printed with the 演示数据 mark.
+    demo: bool = field(default=False, compare=False)
 
     @property
     def frozen(self) -> bool:
@@ -118,22 +125,36 @@ def build(
     team_id: uuid.UUID | None = None,
     cutoff: datetime | None = None,
     facts: Facts | None = None,
+    progress: Progress | None = None,
 ) -> DailyReportData:
-    """The report for ``day`` as of ``cutoff`` (default: the day's cut-off from the settings)."""
+    """The report for ``day`` as of ``cutoff`` (default: the day's cut-off from the settings).
+    ``progress`` hears of its four steps; it only reads, so a cancel may come at any step."""
+    p = ensure(progress)
+    p(0, 4, _("正在读取各户的进度…"))
     if facts is None:
         facts = load_facts(db, team_id=team_id, names=False, compact=False)  # counted once
     if team_id is not None and team_id not in facts.teams:
         raise DailyReportError(_("找不到该工作组"))
+    p.check()
+    p(1, 4, _("正在统计…"))
     try:
         counted = tally(facts, day, cutoff)
     except ValueError:
         raise DailyReportError(
             _("截止时间必须在报表日期 {day} 当天", day=day.isoformat())
         ) from None
+    p.check()
+    p(2, 4, _("正在汇总各工作组、村和责任人…"))
     data = _assemble(facts, counted, team_id)
+    if team_id is None:
+        data = replace(data, freshness=tuple(team_freshness(db, today=day).values()))
+    p.check()
+    p(3, 4, _("正在读取审计链的位置…"))
     with db.engine.connect() as conn:
         head = read_head(conn)
-    return replace(data, chain_seq=head.seq, chain_hash=head.row_hash)
+    with db.session() as s:
+        demo = is_demo(s)
+    return replace(data, chain_seq=head.seq, chain_hash=head.row_hash, demo=demo)
 
 
 def _assemble(facts: Facts, counted: Tally, team_id: uuid.UUID | None) -> DailyReportData:
@@ -203,7 +224,7 @@ def _assemble(facts: Facts, counted: Tally, team_id: uuid.UUID | None) -> DailyR
         scope_key=scope_key(team_id),
         scope_name=facts.teams[team_id][1] if team_id is not None else facts.project_name,
         report_date=day,
-        cutoff=counted.cutoff.astimezone(LOCAL_TZ),
+        cutoff=counted.cutoff.astimezone(facts.settings.zone),
         sign_deadline=facts.settings.sign_deadline,
         total=counted.total,
         teams=tuple(teams),
@@ -222,7 +243,7 @@ def _trend_start(facts: Facts, day: date) -> date:
     cutoff = facts.settings.cutoff
     first_signed = min(facts.signed, default=NEVER)
     if first_signed != NEVER:
-        first = date.fromordinal(moment_day(first_signed, cutoff) - 1)
+        first = date.fromordinal(moment_day(first_signed, cutoff, facts.settings.offset) - 1)
     else:
         first = facts.first_day or day
     return min(day, max(first, day - timedelta(days=TREND_DAYS - 1)))
@@ -240,7 +261,7 @@ def to_snapshot(data: DailyReportData) -> dict[str, Any]:
             "figures": asdict(r.figures),
         }  # fmt: skip
 
-    return {
+    snap: dict[str, Any] = {
         "version": SNAPSHOT_VERSION,
         "project_name": data.project_name,
         "project_code": data.project_code,
@@ -258,6 +279,9 @@ def to_snapshot(data: DailyReportData) -> dict[str, Any]:
         "trend_paid": list(data.trend_paid),
         "trend_vacated": list(data.trend_vacated),
     }
+    if data.freshness:  # absent from the reports of a laptop (and of older frozen ones)
+        snap["freshness"] = freshness_rows(data.freshness)
+    return snap
 
 
 def from_snapshot(snap: dict[str, Any]) -> DailyReportData:
@@ -288,6 +312,7 @@ def from_snapshot(snap: dict[str, Any]) -> DailyReportData:
         trend=tuple((name, tuple(values)) for name, values in snap["trend"]),
         trend_paid=tuple(snap["trend_paid"]),
         trend_vacated=tuple(snap["trend_vacated"]),
+        freshness=freshness_from_rows(snap.get("freshness")),
     )
 
 
@@ -309,14 +334,17 @@ def freeze(
     team_id: uuid.UUID | None = None,
     operator: OperatorRef | None = None,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> DailyReportData:
     """Build the report for ``day`` at its cut-off and store it for good; returns it as stored.
 
     Refuses (``DailyReportError``) before the cut-off has passed and when the scope's report
-    for ``day`` is already frozen.
+    for ``day`` is already frozen. ``progress`` hears of the building steps, during which a
+    cancel leaves nothing stored; storing it cannot be cancelled.
     """
+    p = ensure(progress)
     require(operator, Action.FREEZE_DAILY_REPORT, team_id)  # a team's report, or the project's
-    now = now or utcnow()
+    now = now or utc_now()
     key = scope_key(team_id)
     existing = _find(db, key, day)
     if existing is not None:
@@ -326,12 +354,10 @@ def freeze(
                 "如需再次打印，请打印已冻结的日报（之后的变动计入下一天）",
                 scope=existing.scope_name,
                 day=day.isoformat(),
-                at=existing.frozen_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
-                if existing.frozen_at
-                else "",
+                at=shown(existing.frozen_at, db) if existing.frozen_at else "",
             )
         )
-    data = build(db, day, team_id=team_id)
+    data = build(db, day, team_id=team_id, progress=p)
     if now < data.cutoff:
         raise DailyReportError(
             _(
@@ -343,6 +369,9 @@ def freeze(
         )
     snap = to_snapshot(data)
     digest = content_hash(snap)
+    p.check()
+    p.cannot_cancel(_("正在保存冻结的日报，保存完成前不能取消。"))
+    p(4, 4, _("正在保存冻结的日报…"))
     with db.session(immediate=True) as s, s.begin():
         project_id = project_id_of(s)
         s.add(
@@ -392,6 +421,7 @@ def load_frozen(
 def _find(db: Database, key: str, day: date) -> DailyReportData | None:
     with db.session() as s:
         project_id = project_id_of(s)
+        demo = is_demo(s)
         row = s.execute(
             select(m.DailyReport, m.Operator.name)
             .outerjoin(m.Operator, m.Operator.id == m.DailyReport.frozen_by)
@@ -416,12 +446,13 @@ def _find(db: Database, key: str, day: date) -> DailyReportData | None:
     data = from_snapshot(snap)
     return DailyReportData(
         **{f.name: getattr(data, f.name) for f in fields(data) if f.init and f.name not in (
-            "frozen_at", "frozen_by", "content_hash", "chain_seq", "chain_hash")},
+            "frozen_at", "frozen_by", "content_hash", "chain_seq", "chain_hash", "demo")},
         frozen_at=report.frozen_at,
         frozen_by=by or "",
         content_hash=report.content_hash,
         chain_seq=anchor[0],
         chain_hash=anchor[1],
+        demo=demo,
     )  # fmt: skip
 
 

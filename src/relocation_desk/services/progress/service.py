@@ -21,13 +21,15 @@ from __future__ import annotations
 import uuid
 from bisect import bisect_right
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ...domain.status import STATUS_LABELS, HouseholdStatus
 from ...i18n import _
 from ...storage.db import Database
-from .facts import LOCAL_TZ, NO_LIMIT, Facts, load_facts, positions_of, refresh_facts, update_facts
+from ..clock import project_today
+from ..gc_pause import gc_paused
+from .facts import NO_LIMIT, Facts, load_facts, positions_of, refresh_facts, update_facts
 
 __all__ = [
     "CaseRow",
@@ -151,7 +153,7 @@ def tally(facts: Facts, day: date, cutoff: datetime | None = None) -> Tally:
         cutoff = facts.cutoff(day)
     elif cutoff.tzinfo is None:
         raise ValueError("cutoff must be timezone-aware")
-    if cutoff.astimezone(LOCAL_TZ).date() != day:
+    if cutoff.astimezone(facts.settings.zone).date() != day:
         raise ValueError(f"cutoff {cutoff.isoformat()} is not on {day.isoformat()}")
     return _finish(facts, day, cutoff, _count(facts, day, cutoff, None))
 
@@ -336,8 +338,8 @@ def today_figures(
     return tally(facts, day).total
 
 
-def _local_today() -> date:
-    return datetime.now(UTC).astimezone(LOCAL_TZ).date()
+def _local_today(facts: Facts) -> date:
+    return project_today(facts.settings.zone)
 
 
 def team_trends(
@@ -346,7 +348,7 @@ def team_trends(
     """Cumulative (signed, paid, vacated) per team at each day's cut-off: the days, and per
     team id one tuple per day (every team of ``facts.teams``). Counted by bisecting each
     team's sorted moments at each day's cut-off."""
-    end = end or _local_today()
+    end = end or _local_today(facts)
     start = start or facts.first_day or end
     if start > end:
         return [], {tid: [] for tid in facts.teams}
@@ -467,28 +469,29 @@ def case_rows(
     ]
     uuids: dict[int, uuid.UUID] = facts.cache.setdefault("uuids", {})  # see household_uuid
     out: list[CaseRow] = []
-    for i in found:
-        team, person = names[facts.group[i]]
-        household = uuids.get(i)
-        if household is None:
-            household = uuids[i] = facts.household_id(i)
-        status = facts.status[i]
-        label = labels.get(status)
-        if label is None:
-            label = labels[status] = _status_label(status)
-        lim = facts.limit[i]
-        out.append(
-            CaseRow(
-                household,
-                facts.code[i],
-                facts.head_name[i],
-                team,
-                person,
-                label,
-                date.fromordinal(lim),
-                lim - today,
+    with gc_paused():  # tens of thousands of rows: the collector would walk the heap often
+        for i in found:
+            team, person = names[facts.group[i]]
+            household = uuids.get(i)
+            if household is None:
+                household = uuids[i] = facts.household_id(i)
+            status = facts.status[i]
+            label = labels.get(status)
+            if label is None:
+                label = labels[status] = _status_label(status)
+            lim = facts.limit[i]
+            out.append(
+                CaseRow(
+                    household,
+                    facts.code[i],
+                    facts.head_name[i],
+                    team,
+                    person,
+                    label,
+                    date.fromordinal(lim),
+                    lim - today,
+                )
             )
-        )
     return out
 
 
