@@ -156,3 +156,58 @@ def test_no_import_circles() -> None:
                 if len(component) > 1:
                     circles.append(sorted(component))
     assert not circles, "modules that import each other:\n" + "\n".join(map(str, circles))
+
+
+def _machine_clock_reads(tree: ast.AST) -> list[tuple[int, str]]:
+    """Calls that take "today" or "now" from the machine's zone: ``date.today()``,
+    ``datetime.today()``, ``datetime.utcnow()``, ``datetime.now()`` without a zone,
+    ``x.astimezone()`` without one, Qt's ``QDate.currentDate()`` /
+    ``QDateTime.currentDateTime()`` and ``time.localtime()``."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        name, owner = node.func.attr, node.func.value
+        owner_name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+        bare = not node.args and not node.keywords
+        naive_now = name == "now" and (
+            bare or (len(node.args) == 1 and isinstance(node.args[0], ast.Constant))
+        )
+        if (
+            (name == "today" and owner_name in ("date", "datetime"))
+            or (name == "utcnow" and owner_name == "datetime")
+            or (naive_now and owner_name == "datetime")
+            or (name == "astimezone" and bare)
+            or (name == "currentDate" and owner_name == "QDate")
+            or (name == "currentDateTime" and owner_name == "QDateTime")
+            or (name == "localtime" and owner_name == "time")
+        ):
+            found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
+def test_one_project_clock() -> None:
+    """Every date and time the program decides comes from ``services/clock.py`` (the
+    project's time zone), never from the machine's zone."""
+    src = ROOT / "src" / "relocation_desk"
+    clock = src / "services" / "clock.py"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {text}"
+        for path in sorted(src.rglob("*.py"))
+        if path != clock
+        for line, text in _machine_clock_reads(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not offenders, "use services.clock (project_today, project_now, shown):\n" + "\n".join(
+        offenders
+    )
+
+
+def test_the_clock_check_finds_machine_clock_reads() -> None:
+    code = (
+        "date.today()\ndatetime.date.today()\ndatetime.now()\ndatetime.now(None)\n"
+        "datetime.utcnow()\nt.astimezone()\nQDate.currentDate()\n"
+        "QDateTime.currentDateTime()\ntime.localtime()\n"
+        "datetime.now(UTC)\nt.astimezone(zone)\nproject_today(db)\nQDate(2026, 3, 2)\n"
+    )
+    found = [line for line, _text in _machine_clock_reads(ast.parse(code))]
+    assert found == [1, 2, 3, 4, 5, 6, 7, 8, 9]

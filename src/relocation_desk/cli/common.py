@@ -43,7 +43,11 @@ def open_target(target: str, *, migrate: bool = True) -> Database:
     from ..storage.db import open_database
     from .arguments import database_target
 
-    return open_database(database_target(target), migrate=migrate)
+    db = open_database(database_target(target), migrate=migrate)
+    warning = db.newer_version_warning
+    if warning:  # before the command does anything in it
+        print(_("警告：{warning}", warning=warning), file=sys.stderr)
+    return db
 
 
 PASSWORD_ENV = "RD_PASSWORD"

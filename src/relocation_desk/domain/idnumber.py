@@ -128,8 +128,9 @@ def check_char(first17: str) -> str:
 def parse(text: str | int | float, *, today: date | None = None) -> IdNumber:
     """Check ``text`` and decode it, or raise :class:`IdNumberError` saying what is wrong.
 
-    ``today`` (default: the system date) is the reference for rejecting birth dates in the
-    future. A 15-digit number is converted to 18 digits (``converted_from_15`` is set).
+    ``today`` (the project's date, which callers take from ``services.clock``) is the
+    reference for rejecting birth dates in the future; None checks no birth date against a
+    day (the domain reads no clock). A 15-digit number is converted to 18 digits (``converted_from_15`` is set).
     ``int``/``float`` are accepted because spreadsheet readers deliver them; a float, or
     any text in number notation, means Excel has already dropped digits (``float_lost``).
     """
@@ -163,8 +164,7 @@ def parse(text: str | int | float, *, today: date | None = None) -> IdNumber:
         )
 
     birth = _birth_date(value[6:14], converted)
-    today = today or date.today()
-    if birth > today:
+    if today is not None and birth > today:
         raise IdNumberError(
             "future",
             _(

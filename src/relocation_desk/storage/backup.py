@@ -44,8 +44,10 @@ AUTO_BACKUPS_KEPT = 10
 _STAMP = "%Y%m%dT%H%M%SZ"
 
 
-def backup_dir(database_path: Path) -> Path:
-    return database_path.parent / BACKUP_DIR_NAME
+def backup_dir(database_path: Path, folder: Path | None = None) -> Path:
+    """Where the automatic backups of ``database_path`` go: ``folder`` (the project's
+    ``backup_folder`` setting) or ``backups/`` beside the database."""
+    return folder if folder is not None else database_path.parent / BACKUP_DIR_NAME
 
 
 def backup_database(
@@ -138,9 +140,10 @@ def make_backup(
     dest: Path | None = None,
     label: str = "",
     keep: int | None = None,
+    folder: Path | None = None,
 ) -> Path:
     if dest is None:
-        dest = _new_backup_name(database_path, label)
+        dest = _new_backup_name(database_path, label, folder)
     partial = dest.with_name(dest.name + ".partial")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -167,8 +170,8 @@ def make_backup(
     except BaseException:
         _remove_partial(partial)
         raise
-    if keep is not None and dest.parent == backup_dir(database_path):
-        prune_backups(database_path, label, keep)
+    if keep is not None and dest.parent == backup_dir(database_path, folder):
+        prune_backups(database_path, label, keep, folder)
     return dest
 
 
@@ -188,9 +191,9 @@ def _copy(source: sqlite3.Connection, dest: Path) -> None:
         target.close()
 
 
-def _new_backup_name(database_path: Path, label: str) -> Path:
+def _new_backup_name(database_path: Path, label: str, folder: Path | None = None) -> Path:
     stamp = datetime.now(UTC).strftime(_STAMP)
-    return _unique_name(backup_dir(database_path) / f"{database_path.stem}-{stamp}", label)
+    return _unique_name(backup_dir(database_path, folder) / f"{database_path.stem}-{stamp}", label)
 
 
 def _unique_name(base: Path, label: str) -> Path:
@@ -211,13 +214,15 @@ def backup_time(backup: Path) -> datetime:
     return datetime.fromtimestamp(backup.stat().st_mtime, UTC)
 
 
-def _backups(database_path: Path) -> list[tuple[datetime, str, Path]]:
+def _backups(
+    database_path: Path, backup_folder: Path | None = None
+) -> list[tuple[datetime, str, Path]]:
     """(time, label, path) of the backups of ``database_path`` in its backup folder."""
     pattern = re.compile(
         re.escape(database_path.stem) + r"-(\d{8}T\d{6}Z)(?:-([^.]+))?(?:\.\d+)?\.sqlite"
     )
     found = []
-    folder = backup_dir(database_path)
+    folder = backup_dir(database_path, backup_folder)
     for p in folder.iterdir() if folder.is_dir() else ():
         m = pattern.fullmatch(p.name)
         if m:
@@ -226,10 +231,10 @@ def _backups(database_path: Path) -> list[tuple[datetime, str, Path]]:
     return found
 
 
-def prune_backups(database_path: Path, label: str, keep: int) -> None:
+def prune_backups(database_path: Path, label: str, keep: int, folder: Path | None = None) -> None:
     """Delete all but the newest ``keep`` backups of this kind ("before-…" counts as one)."""
     kind = label.split("-", 1)[0]
-    same = [b for b in _backups(database_path) if b[1].split("-", 1)[0] == kind]
+    same = [b for b in _backups(database_path, folder) if b[1].split("-", 1)[0] == kind]
     same.sort(key=lambda b: (b[0], b[2].stat().st_mtime_ns))
     for _when, _label, path in same[: max(0, len(same) - keep)]:
         path.unlink(missing_ok=True)
@@ -244,11 +249,15 @@ def list_backups(db: Database) -> list[Path]:
     return [b[2] for b in found]
 
 
-def last_backup_time(db: Database) -> datetime | None:
-    """When the newest backup in the database's backup folder was made (UTC), if any."""
+def last_backup_time(db: Database, folder: Path | None = None) -> datetime | None:
+    """When the newest backup in the database's backup folder (``folder``, else
+    ``backups/`` beside it) was made (UTC), if any."""
     if db.path is None:
         return None
-    return max((b[0] for b in _backups(db.path)), default=None)
+    latest = max((b[0] for b in _backups(db.path, folder)), default=None)
+    if folder is not None:  # the backup made before an upgrade stays beside the database
+        latest = max((t for t in (latest, last_backup_time(db)) if t is not None), default=None)
+    return latest
 
 
 # --- Restore ---------------------------------------------------------------------------------

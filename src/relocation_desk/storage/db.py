@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..i18n import _
 from . import migrate as migrations
+from .base import utcnow
 from .engine import (
     APPLICATION_ID,
     DEFAULT_BUSY_TIMEOUT,
@@ -41,6 +42,7 @@ from .errors import (
     read_only_error,
     translate_dbapi_error,
 )
+from .program_version import WrittenBy, newer_version_warning, read_writers, record_writer
 
 
 @dataclass(eq=False)
@@ -51,6 +53,9 @@ class Database:
     url: URL
     path: Path | None  # the SQLite file; None for PostgreSQL
     backup_path: Path | None = None  # the automatic backup made before migrating, if any
+    # The program versions that had written it, as found when it was opened for writing
+    # (before this program recorded itself; ``program_version.py``).
+    written_by: tuple[WrittenBy, ...] = ()
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _immediate: Engine = field(init=False, repr=False)
 
@@ -69,6 +74,11 @@ class Database:
         if immediate and self.is_sqlite:
             return self._sessions(bind=self._immediate)
         return self._sessions()
+
+    @property
+    def newer_version_warning(self) -> str | None:
+        """In Chinese, when a newer version of the program wrote this database; else None."""
+        return newer_version_warning(self.written_by)
 
     def close(self) -> None:
         # Closing SQLite's last connection checkpoints the WAL into the main file.
@@ -150,10 +160,19 @@ def _open_sqlite(url: URL, *, create: bool, migrate: bool, busy_timeout: float) 
     try:
         if migrate and not _is_current(found):
             db.backup_path = _upgrade_sqlite(db, found, existed=existed)
+        if migrate:
+            _record_writer(db)
     except BaseException:
         engine.dispose()
         raise
     return db
+
+
+def _record_writer(db: Database) -> None:
+    """Note which versions wrote the database, then that this one opened it for writing."""
+    with db.engine.connect() as conn:
+        db.written_by = read_writers(conn)
+    record_writer(db.engine, utcnow())
 
 
 def _inspect_sqlite_file(path: Path, busy_timeout: float) -> _Found:
@@ -307,10 +326,13 @@ def _open_server(url: URL, *, create: bool, migrate: bool) -> Database:
                         error=exc,
                     )
                 ) from exc
+        db = Database(engine=engine, url=url, path=None)
+        if migrate:
+            _record_writer(db)
     except BaseException:
         engine.dispose()
         raise
-    return Database(engine=engine, url=url, path=None)
+    return db
 
 
 def _inspect_server(engine: Engine, url: URL) -> _Found:

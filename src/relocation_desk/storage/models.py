@@ -555,5 +555,23 @@ class AuditChainHead(Base):
     at: Mapped[datetime | None]
 
 
+class ProgramVersion(Base):
+    """Each version of the program that opened this database for writing, with when it first
+    and last did (``storage/program_version.py``): About lists them, and a database last
+    written by a newer version is pointed out before one works in it."""
+
+    __tablename__ = "program_version"
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    first_written_at: Mapped[datetime]
+    last_written_at: Mapped[datetime]
+
+
 # Registers the tables kept in their own modules: the team/HQ exchange and the property swap.
 from . import models_exchange, models_resettlement  # noqa: E402, F401
+from .models_exchange import ExchangeConflict as ExchangeConflict  # noqa: E402
+from .models_exchange import ExchangeIdentity as ExchangeIdentity  # noqa: E402
+from .models_exchange import ExchangePackage as ExchangePackage  # noqa: E402
+from .models_exchange import ExchangePeer as ExchangePeer  # noqa: E402
+from .models_exchange import ExchangeRecordState as ExchangeRecordState  # noqa: E402
+from .models_exchange import ForeignIdHash as ForeignIdHash  # noqa: E402
+from .models_exchange import TeamAuditRow as TeamAuditRow  # noqa: E402
