@@ -35,6 +35,7 @@ from ..domain import money
 from ..i18n import _
 from ..services.agreements.service import AgreementView
 from . import line_breaks
+from .demo_mark import draw_demo_mark
 from .pdf_fonts import MAIN, draw_centred_string, draw_string, paragraph_markup, register_fonts
 
 __all__ = ["render_agreement"]
@@ -302,4 +303,12 @@ def render_agreement(view: AgreementView, out: str | Path | BinaryIO) -> None:
         kw.setdefault("initialFontName", MAIN)
         return _NumberedCanvas(*args, footer=footer, **kw)
 
-    doc.build(_story(view, width), canvasmaker=make_canvas)
+    if view.demo:
+
+        def mark(canvas: Any, _doc: Any) -> None:
+            draw_demo_mark(canvas, *A4)
+
+        doc.build(_story(view, width), onFirstPage=mark, onLaterPages=mark,
+                  canvasmaker=make_canvas)  # fmt: skip
+    else:
+        doc.build(_story(view, width), canvasmaker=make_canvas)

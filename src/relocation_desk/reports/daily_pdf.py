@@ -20,9 +20,10 @@ from reportlab.pdfgen import canvas as rl_canvas
 
 from ..i18n import _
 from ..services.progress.daily_report import DailyReportData
-from ..services.progress.facts import LOCAL_TZ
 from ..services.progress.service import Figures
+from ..services.progress_report import Progress, ensure
 from .daily_columns import Column, columns, wan
+from .demo_mark import pdf_canvas
 from .output_file import write_document
 from .pdf_fonts import (
     MAIN,
@@ -47,10 +48,16 @@ _SERIES = (
 )
 
 
-def write_daily_pdf(path: str | Path, data: DailyReportData) -> None:
+def write_daily_pdf(
+    path: str | Path, data: DailyReportData, *, progress: Progress | None = None
+) -> None:
+    """Write the report's one A4 page to ``path``. ``progress`` hears of the table, the chart
+    and the saving; a cancel before the saving leaves no file."""
+    p = ensure(progress)
+    p(0, 3, _("正在排第 1 页：进度表…"))
     register_fonts()
     buffer = io.BytesIO()
-    c = rl_canvas.Canvas(
+    c = pdf_canvas(data.demo)(
         buffer,
         pagesize=(PAGE_W, PAGE_H),
         invariant=1,
@@ -66,7 +73,11 @@ def write_daily_pdf(path: str | Path, data: DailyReportData) -> None:
     chart_w = 250.0
     table_right = PAGE_W - MARGIN - chart_w - 14
     _table(c, data, MARGIN, table_right, y - 8, MARGIN + 14)
+    p.check()
+    p(1, 3, _("正在排第 1 页：签约走势图…"))
     _chart(c, data, table_right + 14, PAGE_W - MARGIN, y - 8)
+    p.check()
+    p(2, 3, _("第 1 页已排好，正在生成 PDF…"))
     note = _(
         "数字按截止时间 {cutoff} 计，之后录入的变动计入下一天；完成率 = 累计签约 ÷ 目标；"
         "逾期 = 已过限时仍未完成；金额单位万元。",
@@ -80,6 +91,9 @@ def write_daily_pdf(path: str | Path, data: DailyReportData) -> None:
     draw_string(c, MARGIN, MARGIN - 2, note, 7)
     c.showPage()
     c.save()
+    p.check()
+    p.cannot_cancel(_("日报已写完，正在保存文件，不能取消。"))
+    p(3, 3, _("正在保存文件…"))
     write_document(path, buffer.getvalue())
 
 
@@ -91,7 +105,7 @@ def _subtitle(data: DailyReportData) -> str:
         cutoff=data.cutoff.strftime("%Y-%m-%d %H:%M"),
     ).strip("　")
     if data.frozen_at is not None:
-        at = data.frozen_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        at = data.frozen_at.astimezone(data.cutoff.tzinfo).strftime("%Y-%m-%d %H:%M")
         text += _("　已冻结 {at}", at=at) + (f"（{data.frozen_by}）" if data.frozen_by else "")
     else:
         text += _("　未冻结（草稿）")
@@ -296,6 +310,33 @@ def _chart(
             line = candidate
     y -= 11
     draw_string(c, left, y, line, 7)
+    if data.freshness:  # HQ: how fresh each team's merged data is
+        _freshness(c, data, left, right, y - 16)
+
+
+SHOWN_LATE = 12  # teams named under the chart; the workbook lists them all
+
+
+def _freshness(
+    c: rl_canvas.Canvas, data: DailyReportData, left: float, right: float, y: float
+) -> None:
+    stale = [f for f in data.freshness if f.stale]
+    draw_string(c, left, y, _("各工作组数据报送："), 7.5)
+    items = [f.text for f in stale[:SHOWN_LATE]] or [_("各工作组今天都已报送")]
+    if len(stale) > SHOWN_LATE:  # the rest would run into the footnote
+        items.append(
+            _("等 {n} 个工作组未按时报送（全部见 Excel 日报的“数据报送”表）", n=len(stale))
+        )
+    line = ""
+    for item in items:
+        candidate = f"{line}；{item}" if line else item
+        if line and string_width(candidate, 7) > right - left:
+            y -= 11
+            draw_string(c, left, y, line, 7)
+            line = item
+        else:
+            line = candidate
+    draw_string(c, left, y - 11, line, 7)
 
 
 def _project_series(data: DailyReportData) -> dict[str, list[int]]:

@@ -11,7 +11,7 @@ The report is small (a row per team, village and person), so openpyxl's normal m
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,7 +23,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..i18n import _
 from ..services.progress.daily_report import DailyReportData, ReportRow
 from ..services.progress.service import Figures
+from ..services.progress_report import Progress, ensure
 from .daily_columns import Column, columns, value
+from .demo_mark import header_text, mark_sheet, mark_title
 from .output_file import workbook_bytes, write_document
 
 __all__ = ["write_daily_xlsx"]
@@ -47,30 +49,63 @@ def _add_styles(wb: Workbook) -> None:
         wb.add_named_style(style)
 
 
-def write_daily_xlsx(path: str | Path, data: DailyReportData) -> None:
+def write_daily_xlsx(
+    path: str | Path, data: DailyReportData, *, progress: Progress | None = None
+) -> None:
+    """Write the report's workbook to ``path``. ``progress`` counts the sheets and the saving;
+    a cancel before the saving leaves no file."""
+    p = ensure(progress)
+    steps = (6 if data.freshness else 5) + 1
+
+    def written(done: int, sheet: str) -> None:
+        p.check()
+        p(done, steps, _("已写完“{sheet}”", sheet=sheet))
+
     wb = Workbook()
     _add_styles(wb)
     summary = wb.active
     assert summary is not None
     summary.title = _("汇总")
+    p(0, steps, _("正在写入“{sheet}”", sheet=summary.title))
     _summary_sheet(summary, data)
+    written(1, summary.title)
     label_team = [(_("排名"), "rank"), (_("编号"), "code"), (_("工作组"), "name")]
     _breakdown_sheet(wb.create_sheet(_("工作组")), data, data.teams, label_team)
+    written(2, _("工作组"))
     _breakdown_sheet(
         wb.create_sheet(_("村")), data, data.villages, [(_("村"), "name"), (_("工作组"), "team")]
     )
+    written(3, _("村"))
     _breakdown_sheet(
         wb.create_sheet(_("责任人")),
         data,
         data.persons,
         [(_("责任人"), "name"), (_("工作组"), "team")],
     )
+    written(4, _("责任人"))
     _trend_sheet(wb.create_sheet(_("签约走势")), data)
+    written(5, _("签约走势"))
+    if data.freshness:  # HQ: when each team's data last arrived
+        _freshness_sheet(wb.create_sheet(_("数据报送")), data)
+        written(6, _("数据报送"))
     # Stable document properties: a frozen report written twice gives the same content.
     wb.properties.created = data.cutoff.astimezone(UTC).replace(tzinfo=None)
     wb.properties.title = _title(data)
     wb.properties.creator = "relocation-desk"
-    write_document(path, workbook_bytes(wb))
+    if data.demo:
+        for ws in wb.worksheets:
+            if ws.title == _("签约走势"):
+                mark_title(ws, "A1")
+            elif ws.title == _("数据报送"):
+                mark_sheet(ws, ws.max_column)
+            else:  # the summary and the breakdowns: their subtitle line
+                mark_title(ws, "A2")
+        wb.properties.title = f"{header_text()} {wb.properties.title}"
+    content = workbook_bytes(wb)
+    p.check()
+    p.cannot_cancel(_("日报已写完，正在保存文件，不能取消。"))
+    p(steps, steps, _("正在保存文件…"))
+    write_document(path, content)
 
 
 def _title(data: DailyReportData) -> str:
@@ -87,7 +122,7 @@ def _subtitle(data: DailyReportData) -> str:
     if data.frozen_at is not None:
         text += _(
             "　已冻结：{at}{by}",
-            at=_local(data.frozen_at),
+            at=_local(data.frozen_at, data.cutoff.tzinfo),
             by=f"（{data.frozen_by}）" if data.frozen_by else "",
         )
     else:
@@ -95,10 +130,26 @@ def _subtitle(data: DailyReportData) -> str:
     return text
 
 
-def _local(moment: datetime) -> str:
-    from ..services.progress.facts import LOCAL_TZ
+def _local(moment: datetime, zone: tzinfo | None) -> str:
+    """``moment`` in the project's zone (that of the report's cut-off)."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
-    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+def _freshness_sheet(ws: Worksheet, data: DailyReportData) -> None:
+    labels = [_("编号"), _("工作组"), _("数据包写出时间"), _("指挥部导入时间"), _("未报送天数"),
+              _("状态")]  # fmt: skip
+    for i, label in enumerate(labels, start=1):
+        ws.cell(1, i, label)
+    for row, f in enumerate(data.freshness, start=2):
+        _text_cell(ws, row, 1, f.code)
+        _text_cell(ws, row, 2, f.name)
+        _text_cell(ws, row, 3, _local(f.written_at, data.cutoff.tzinfo) if f.written_at else "")
+        _text_cell(ws, row, 4, _local(f.received_at, data.cutoff.tzinfo) if f.received_at else "")
+        if f.days is not None:
+            ws.cell(row, 5, f.days)
+        _text_cell(ws, row, 6, f.short)
+    for letter, width in zip("ABCDEF", (10, 16, 18, 18, 12, 14), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 def _header(ws: Worksheet, row: int, labels: list[str], cols: list[Column]) -> int:

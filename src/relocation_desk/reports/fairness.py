@@ -24,6 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from ..i18n import _
 from ..services.calculation.fairness import FairnessReport
+from ..services.progress_report import Progress, ensure
+from .demo_mark import demo_text, header_text
 
 __all__ = ["write_fairness_xlsx"]
 
@@ -32,6 +34,8 @@ AREA = "0.00"
 DATE = "yyyy-mm-dd"
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+REPORT_EVERY = 2000  # rows between progress reports
+SHEETS = 6
 
 
 def _yuan(fen: int | None) -> Decimal | None:
@@ -40,10 +44,14 @@ def _yuan(fen: int | None) -> Decimal | None:
 
 def _sheet(
     wb: Workbook, title: str, headers: Sequence[tuple[str, int, str | None]],
-    rows: Iterable[Sequence[Any]], wrap: frozenset[int] = frozenset(),
+    rows: Iterable[Sequence[Any]], wrap: frozenset[int] = frozenset(), *, demo: bool,
+    progress: Progress | None = None, step: int = 0,
 ) -> None:  # fmt: skip
     """A sheet of ``rows`` under ``headers`` (text, width, number format); the columns
-    numbered in ``wrap`` (from 0) wrap their text within the column width."""
+    numbered in ``wrap`` (from 0) wrap their text within the column width. ``demo``: the
+    demo project's, marked 演示数据 (reports.demo_mark). ``progress`` hears of it as sheet
+    ``step`` of ``SHEETS``, every ``REPORT_EVERY`` rows, and may stop it there."""
+    p = ensure(progress)
     ws: WriteOnlyWorksheet = wb.create_sheet(title)
     ws.freeze_panes = "A2"
     for k, (_h, width, _f) in enumerate(headers, start=1):
@@ -55,11 +63,20 @@ def _sheet(
         cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         head.append(cell)
+    if demo:
+        mark = WriteOnlyCell(ws, value=header_text())
+        mark.font = Font(bold=True, color="FFC00000")
+        head += [WriteOnlyCell(ws, value=None), mark]
+        ws.column_dimensions[get_column_letter(len(headers) + 2)].width = 40
+        ws.oddHeader.center.text = demo_text()
     ws.append(head)
     formats = [f for _h, _w, f in headers]
     wrapped = Alignment(vertical="top", wrap_text=True)
     written = 1
     for row in rows:
+        if (written - 1) % REPORT_EVERY == 0:
+            p.check()
+            p(step, SHEETS, _("正在写入“{sheet}”：已写 {n} 行", sheet=title, n=f"{written - 1:,}"))
         written += 1
         out = []
         for k, (value, fmt) in enumerate(zip(row, formats, strict=True)):
@@ -73,6 +90,8 @@ def _sheet(
             out.append(cell)
         ws.append(out)
     ws.print_area = f"A1:{get_column_letter(len(headers))}{written}"
+    p.check()
+    p(step + 1, SHEETS, _("已写完“{sheet}”", sheet=title))
 
 
 def _print_layout(ws: WriteOnlyWorksheet) -> None:
@@ -91,8 +110,30 @@ def _print_layout(ws: WriteOnlyWorksheet) -> None:
     ws.oddFooter.center.text = _("&A　第 &P 页，共 &N 页")
 
 
-def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
+def write_fairness_xlsx(
+    report: FairnessReport, path: Path, *, progress: Progress | None = None
+) -> None:
+    """Write the workbook to ``path``. ``progress`` counts the sheets (and the rows written
+    of each); a cancel leaves no file, and none under its unfinished name."""
+    p = ensure(progress)
     wb = Workbook(write_only=True)
+    try:
+        _write_sheets(wb, report, p)
+    except BaseException:
+        _discard(wb)
+        raise
+    p.cannot_cancel(_("正在保存公平性报告文件，保存完成前不能取消。"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        wb.save(tmp)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_sheets(wb: Workbook, report: FairnessReport, p: Progress) -> None:
     notes = [
         (_("项目"), report.project),
         (_("生成日期"), report.generated.isoformat()),
@@ -104,7 +145,9 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
         (_("签约期限"), report.sign_deadline.isoformat() if report.sign_deadline else ""),
         (_("说明"), _("金额单位为元；审批例外中“决定时已签约户数”大于0的，属于早签约户签约后作出的例外，请指挥部关注。")),
     ]  # fmt: skip
-    _sheet(wb, _("说明"), [(_("项目"), 18, None), (_("内容"), 90, None)], notes, frozenset({1}))
+    demo = report.demo
+    _sheet(wb, _("说明"), [(_("项目"), 18, None), (_("内容"), 90, None)], notes, frozenset({1}),
+           demo=demo, progress=p, step=0)  # fmt: skip
     _sheet(
         wb, _("分组统计"),
         [(_("结构类型"), 10, None), (_("合法面积档次"), 14, None), (_("户数"), 8, "0"),
@@ -113,7 +156,7 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
          (_("上限（元/㎡）"), 14, YUAN), (_("最低（元/㎡）"), 14, YUAN),
          (_("最高（元/㎡）"), 14, YUAN), (_("异常值户数"), 12, "0")],
         ([g.structure, g.band, g.households, g.median, g.q1, g.q3, g.low, g.high, g.minimum,
-          g.maximum, g.outliers] for g in report.groups),
+          g.maximum, g.outliers] for g in report.groups), demo=demo, progress=p, step=1,
     )  # fmt: skip
     _sheet(
         wb, _("异常值"),
@@ -124,7 +167,7 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
         ([f.code, f.head_name, f.team, f.structure, f.band, Decimal(f.legal_dm2).scaleb(-2),
           _yuan(f.total_fen), f.per_m2, g.median,
           _("偏高") if f.per_m2 is not None and f.per_m2 > g.high else _("偏低")]
-         for f, g in report.outliers),
+         for f, g in report.outliers), demo=demo, progress=p, step=2,
     )  # fmt: skip
     _sheet(
         wb, _("审批例外"),
@@ -135,7 +178,7 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
         ([e.number, e.code, e.head_name, e.item_code, _yuan(e.amount_fen), e.rule, e.reason,
           e.decision, e.decided_at.date() if e.decided_at else None, e.after_signings]
          for e in report.exceptions),
-        frozenset({5, 6, 7}),
+        frozenset({5, 6, 7}), demo=demo, progress=p, step=3,
     )  # fmt: skip
     _sheet(
         wb, _("干部及亲属"),
@@ -149,7 +192,7 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
           "" if f.signed_on is None or report.sign_deadline is None
           else (_("是") if f.signed_on <= report.sign_deadline else _("否"))]
          for f, g in report.cadres),
-        frozenset({3}),
+        frozenset({3}), demo=demo, progress=p, step=4,
     )  # fmt: skip
     _sheet(
         wb, _("签约奖励"),
@@ -158,8 +201,15 @@ def write_fairness_xlsx(report: FairnessReport, path: Path) -> None:
          (_("签约奖励（元）"), 16, YUAN)],
         ([b.code, b.head_name, b.team, b.signed_on, b.deadline,
           _("是") if b.eligible else _("否"), _yuan(b.bonus_fen)] for b in report.bonuses),
+        demo=demo, progress=p, step=5,
     )  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
-    wb.save(tmp)
-    tmp.replace(path)
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the sheets of a workbook that will not be saved and remove the temporary files
+    openpyxl's write-only mode streams their rows into."""
+    for ws in wb.worksheets:
+        if ws.closed:
+            continue
+        ws.close()
+        ws._writer.cleanup()

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..i18n import _
 from ..services.ledger.importer import ImportReport
+from .demo_mark import header_text
 from .xlsx_stream import GENERAL, INTEGER, TEXT, StreamingWorkbook
 
 # Row colour per outcome (names of xlsx_stream.FILLS).
@@ -36,7 +37,7 @@ def write_import_report(path: str | Path, report: ImportReport, *, source: str =
     """Three sheets: 汇总 (the counts), 逐行结果 (every row of the ledger, coloured by its
     outcome) and 工作表与列 (each sheet's kind and why, each column's mapping). Streamed
     (:mod:`.xlsx_stream`): a 9,000-household report costs a fraction of the import."""
-    with StreamingWorkbook(path) as wb:
+    with StreamingWorkbook(path, mark=header_text() if report.demo else "") as wb:
         summary = [
             (_("导入户数"), report.households),
             (_("导入人数"), report.persons),

@@ -6,12 +6,19 @@ frozen, filtered headers, column widths, number formats for money, areas and dat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..i18n import _
+from ..services.clock import project_today
 from ..services.ledger.export import LedgerRows
+from ..services.progress_report import Progress, ensure
+from .demo_mark import header_text
 from .xlsx_stream import AREA, DATE, GENERAL, INTEGER, MONEY, TEXT, StreamingWorkbook
+
+REPORT_EVERY = 5000  # rows between progress reports
 
 
 def sheets() -> list[tuple[str, str, list[tuple[str, str, float]]]]:
@@ -62,20 +69,31 @@ def sheets() -> list[tuple[str, str, list[tuple[str, str, float]]]]:
     ]  # fmt: skip
 
 
-def write_ledger(path: str | Path, rows: LedgerRows, *, on: date | None = None) -> dict[str, int]:
+def write_ledger(
+    path: str | Path,
+    rows: LedgerRows,
+    *,
+    on: date | None = None,
+    progress: Progress | None = None,
+) -> dict[str, int]:
     """Write the workbook; returns the number of rows per sheet. Every sheet prints on A4
     landscape with all its columns fitted to the page width, the header row on every page,
-    the project and sheet in the page header with the export date, and page numbers."""
+    the project and sheet in the page header with the export date, and page numbers.
+    ``progress`` counts the sheets (and the rows written of each); a cancel removes the
+    unfinished file."""
+    p = ensure(progress)
     counts: dict[str, int] = {}
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     title = rows.project_name() or _("征收补偿台账")
-    day = (on or date.today()).isoformat()
+    day = (on or project_today()).isoformat()
     try:
-        with StreamingWorkbook(partial) as wb:
-            for name, method, columns in sheets():
+        with StreamingWorkbook(partial, mark=header_text() if rows.demo() else "") as wb:
+            all_sheets = sheets()
+            for step, (name, method, columns) in enumerate(all_sheets):
+                source = _reported(getattr(rows, method)(), p, step, len(all_sheets), name)
                 counts[name] = wb.add_sheet(
-                    name, columns, getattr(rows, method)(), landscape=True,
+                    name, columns, source, landscape=True,
                     page_header=_("{title}（{sheet}）", title=title, sheet=name) + "\t"
                     + _("导出日期：{day}", day=day),
                     footer=_("第 &P 页 共 &N 页"),
@@ -85,6 +103,19 @@ def write_ledger(path: str | Path, rows: LedgerRows, *, on: date | None = None) 
         partial.unlink(missing_ok=True)
         raise
     return counts
+
+
+def _reported(
+    source: Iterator[tuple[Any, ...]], p: Progress, step: int, steps: int, sheet: str
+) -> Iterator[tuple[Any, ...]]:
+    """``source``'s rows, saying every ``REPORT_EVERY`` rows how far the sheet is."""
+    for n, row in enumerate(source):
+        if n % REPORT_EVERY == 0:
+            p.check()
+            p(step, steps, _("正在写入“{sheet}”：已写 {n} 行", sheet=sheet, n=f"{n:,}"))
+        yield row
+    p.check()
+    p(step + 1, steps, _("已写完“{sheet}”", sheet=sheet))
 
 
 def summary(counts: dict[str, int]) -> str:

@@ -30,7 +30,9 @@ from ..domain.status import NoticeKind
 from ..domain.units import format_area
 from ..i18n import _
 from ..services.notices.service import RoundRow, RoundView
+from ..services.progress_report import Progress, ensure
 from . import line_breaks, pdf_fonts
+from .demo_mark import pdf_canvas
 from .pdf_fonts import MAIN
 
 __all__ = ["fit_text", "render_changes", "render_round"]
@@ -437,9 +439,19 @@ def _qr_drawing(text: str, size: float) -> Drawing:
     return d
 
 
-def _draw_sheet(sheet: Sheet, out: str | Path | BinaryIO, paper: str) -> int:
+def _draw_sheet(
+    sheet: Sheet,
+    out: str | Path | BinaryIO,
+    paper: str,
+    *,
+    demo: bool,
+    progress: Progress | None = None,
+) -> int:
+    """Lay out, paginate and draw ``sheet``; ``progress`` hears of each page drawn and may
+    stop the drawing between pages (``Cancelled``; the caller discards the unfinished file)."""
     from reportlab.graphics import renderPDF
 
+    p = ensure(progress)
     pdf_fonts.register_fonts()
     page_w, page_h = PAPERS[paper]
     size, min_size = BODY_SIZE[paper], MIN_SIZE[paper]
@@ -461,7 +473,7 @@ def _draw_sheet(sheet: Sheet, out: str | Path | BinaryIO, paper: str) -> int:
         pages.append([])  # the overall total needs its own room
     n_pages = len(pages)
 
-    c = rl_canvas.Canvas(
+    c = pdf_canvas(demo)(
         out if not isinstance(out, Path) else str(out),
         pagesize=(page_w, page_h),
         invariant=1,
@@ -480,7 +492,10 @@ def _draw_sheet(sheet: Sheet, out: str | Path | BinaryIO, paper: str) -> int:
     anchors = _anchors(sheet.columns, xs)
 
     enc = _Encoder(c)
+    drawing = _("正在生成 PDF：第 {x} 页，共 {y} 页")
     for index, page_rows in enumerate(pages, start=1):
+        p.check()
+        p(index - 1, n_pages, drawing.format(x=index, y=n_pages))
         t = _Text(c, enc)
         top = page_h - MARGIN
         if index == 1:
@@ -565,6 +580,7 @@ def _draw_sheet(sheet: Sheet, out: str | Path | BinaryIO, paper: str) -> int:
         c.doForm("qr")
         c.restoreState()
         _show_page(c)
+    p(n_pages, n_pages, _("正在保存 PDF…"))
     c.save()
     return n_pages
 
@@ -820,11 +836,17 @@ def _notice_sheet(view: RoundView) -> Sheet:
     )
 
 
-def render_round(view: RoundView, out: str | Path | BinaryIO, *, paper: str = "A3") -> int:
+def render_round(
+    view: RoundView,
+    out: str | Path | BinaryIO,
+    *,
+    paper: str = "A3",
+    progress: Progress | None = None,
+) -> int:
     """Write the round's wall notice as PDF; returns the number of pages."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {sorted(PAPERS)}")
-    return _draw_sheet(_notice_sheet(view), out, paper)
+    return _draw_sheet(_notice_sheet(view), out, paper, demo=view.demo, progress=progress)
 
 
 # --- changes since the last round -------------------------------------------------------------
@@ -862,7 +884,13 @@ def field_value(key: str, v: Any) -> str:
     return str(v)
 
 
-def render_changes(view: RoundView, out: str | Path | BinaryIO, *, paper: str = "A3") -> int:
+def render_changes(
+    view: RoundView,
+    out: str | Path | BinaryIO,
+    *,
+    paper: str = "A3",
+    progress: Progress | None = None,
+) -> int:
     """Write the "changes since the last round" sheet (new, changed, removed households)."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {sorted(PAPERS)}")
@@ -910,4 +938,4 @@ def render_changes(view: RoundView, out: str | Path | BinaryIO, *, paper: str = 
         qr_text=view.qr_text,
         signature=_signature(),
     )
-    return _draw_sheet(sheet, out, paper)
+    return _draw_sheet(sheet, out, paper, demo=view.demo, progress=progress)

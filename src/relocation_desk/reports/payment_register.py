@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..i18n import _
 from ..services.payments.register import PaymentRegister
+from .demo_mark import header_text
 from .xlsx_stream import DATE, MONEY, TEXT, StreamingWorkbook
 
 __all__ = ["write_payment_register"]
@@ -26,7 +27,7 @@ def write_payment_register(register: PaymentRegister, path: Path) -> None:
     footer = _("第 &P 页 共 &N 页")
     stamp = _("{scope}，生成日期 {date}", scope=scope, date=register.generated.isoformat())
     pays, bals, decs = register.payments, register.balances, register.decisions
-    with StreamingWorkbook(path) as wb:
+    with StreamingWorkbook(path, mark=header_text() if register.demo else "") as wb:
         wb.add_sheet(
             _("支付明细"),
             [

@@ -12,14 +12,15 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas as rl_canvas
 
 from ..domain import lottery
 from ..domain.money import format_fen, to_chinese_upper
 from ..domain.resettlement import tier_label
 from ..domain.units import format_area
 from ..i18n import _
+from ..services.clock import shown
 from ..services.resettlement.papers import ConfirmationSheet, DrawSheet, OrderSlip
+from .demo_mark import pdf_canvas
 from .pdf_fonts import MAIN, draw_centred_string, draw_right_string, draw_string, register_fonts
 
 PAGE_W, PAGE_H = A4
@@ -27,9 +28,9 @@ MARGIN = 56.0
 LOCAL = "%Y-%m-%d %H:%M:%S"
 
 
-def _canvas(path: str | Path, title: str) -> Any:
+def _canvas(path: str | Path, title: str, demo: bool) -> Any:
     register_fonts()
-    c = rl_canvas.Canvas(
+    c = pdf_canvas(demo)(
         str(path), pagesize=A4, invariant=1, pageCompression=1, initialFontName=MAIN
     )
     c.setTitle(title)
@@ -38,7 +39,7 @@ def _canvas(path: str | Path, title: str) -> Any:
 
 
 def _local(at: Any) -> str:
-    return at.astimezone().strftime(LOCAL) if at is not None else ""
+    return shown(at, None, LOCAL) if at is not None else ""
 
 
 def _pairs(c: Any, y: float, pairs: list[tuple[str, str]], size: float = 12) -> float:
@@ -60,7 +61,7 @@ def _signatures(c: Any, y: float, left: str, right: str) -> None:
 
 
 def write_order_slip(path: str | Path, slip: OrderSlip) -> None:
-    c = _canvas(path, _("选房顺序通知单 {code}", code=slip.code))
+    c = _canvas(path, _("选房顺序通知单 {code}", code=slip.code), slip.demo)
     top = PAGE_H - MARGIN
     draw_centred_string(c, PAGE_W / 2, top - 10, slip.project_name, 14)
     draw_centred_string(c, PAGE_W / 2, top - 40, _("选房顺序通知单"), 22)
@@ -84,7 +85,7 @@ def write_order_slip(path: str | Path, slip: OrderSlip) -> None:
 
 
 def write_confirmation(path: str | Path, sheet: ConfirmationSheet) -> None:
-    c = _canvas(path, _("选房确认单 {code}", code=sheet.code))
+    c = _canvas(path, _("选房确认单 {code}", code=sheet.code), sheet.demo)
     top = PAGE_H - MARGIN
     draw_centred_string(c, PAGE_W / 2, top - 10, sheet.project_name, 14)
     draw_centred_string(c, PAGE_W / 2, top - 40, _("选房确认单"), 22)
@@ -152,7 +153,7 @@ def _qr(c: Any, text: str, x: float, y: float, size: float) -> None:
 
 def write_draw_sheet(path: str | Path, sheet: DrawSheet) -> None:
     d = sheet.draw
-    c = _canvas(path, _("选房顺序摇号结果"))
+    c = _canvas(path, _("选房顺序摇号结果"), sheet.demo)
     rows = list(d.result) if d.result else list(d.codes)
     per_page, page, pages = 40, 1, max(1, -(-len(rows) // 40))
     for start in range(0, max(len(rows), 1), per_page):

@@ -151,10 +151,15 @@ def _col(index: int) -> str:
 
 
 class StreamingWorkbook:
-    """``with StreamingWorkbook(path) as wb: wb.add_sheet(name, columns, rows)``."""
+    """``with StreamingWorkbook(path) as wb: wb.add_sheet(name, columns, rows)``.
 
-    def __init__(self, path: str | Path) -> None:
+    ``mark``: text every sheet shows in its header row after the table's columns and one
+    blank column, and in the centre of its printed page header (the demo project's 演示数据).
+    """
+
+    def __init__(self, path: str | Path, *, mark: str = "") -> None:
         self._path = Path(path)
+        self._mark = mark
         self._zip = zipfile.ZipFile(self._path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._sheets: list[str] = []
         self._print_titles: list[int] = []  # sheet indexes whose header row repeats in print
@@ -197,10 +202,18 @@ class StreamingWorkbook:
             ]
             for i, (_h, _k, width) in enumerate(columns):
                 out.append(f'<col min="{i + 1}" max="{i + 1}" width="{width}" customWidth="1"/>')
+            mark_col = len(columns) + 2
+            if self._mark:
+                out.append(f'<col min="{mark_col}" max="{mark_col}" width="40" customWidth="1"/>')
             out.append('</cols><sheetData><row r="1">')
             for header, _k, _w in columns:
                 out.append(
                     f'<c t="inlineStr" s="{_HEADER_STYLE}"><is><t>{escape(header)}</t></is></c>'
+                )
+            if self._mark:
+                out.append(
+                    f'<c r="{_col(mark_col - 1)}1" t="inlineStr" s="{_TOTAL_TEXT_STYLE}">'
+                    f"<is><t>{escape(self._mark)}</t></is></c>"
                 )
             out.append("</row>")
             write = f.write
@@ -228,11 +241,13 @@ class StreamingWorkbook:
                 tail += '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
             else:
                 tail += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-            if footer or page_header:
+            if footer or page_header or self._mark:
                 left, _tab, right = page_header.partition("\t")
                 tail += "<headerFooter>"
-                if page_header:
-                    tail += f"<oddHeader>&amp;L{escape(left)}&amp;R{escape(right)}</oddHeader>"
+                if page_header or self._mark:
+                    parts = (("L", left), ("C", self._mark), ("R", right))
+                    text = "".join(f"&amp;{k}{escape(v)}" for k, v in parts if v)
+                    tail += f"<oddHeader>{text}</oddHeader>"
                 if footer:
                     tail += f"<oddFooter>&amp;C{escape(footer)}</oddFooter>"
                 tail += "</headerFooter>"

@@ -12,6 +12,9 @@ from ..i18n import _
 from ..storage import models as m
 from ..storage.backup import last_backup_time
 from ..storage.db import Database
+from ..storage.program_version import WrittenBy, read_writers
+from .backups import backup_folder
+from .settings import is_demo
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class ProjectInfo:
     schema_revision: str
     counts: tuple[tuple[str, int], ...]
     last_backup: datetime | None
+    # The program versions that opened it for writing, oldest first (``storage.program_version``).
+    written_by: tuple[WrittenBy, ...] = ()
 
 
 def _counted() -> tuple[tuple[str, type[m.Base]], ...]:
@@ -48,11 +53,25 @@ def read_project_info(db: Database) -> ProjectInfo:
             (label, int(conn.execute(select(func.count()).select_from(model)).scalar_one()))
             for label, model in _counted()
         )
+        written_by = read_writers(conn)
     return ProjectInfo(
         project_name=project.name if project else _("（无项目）"),
         project_code=project.code if project else "-",
         location=str(db.path) if db.path is not None else db.url.render_as_string(),
         schema_revision=revision,
         counts=counts,
-        last_backup=last_backup_time(db),
+        last_backup=last_backup_time(db, backup_folder(db)),
+        written_by=written_by,
     )
+
+
+def program_versions(db: Database) -> tuple[WrittenBy, ...]:
+    """The program versions that opened ``db`` for writing, oldest first."""
+    with db.engine.connect() as conn:
+        return read_writers(conn)
+
+
+def is_demo_project(db: Database) -> bool:
+    """Whether the database holds the made-up demo project (marked 演示 on screen and paper)."""
+    with db.session() as s:
+        return is_demo(s)

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 
 from ..storage import models as m
 
-__all__ = ["read_date", "setting_value", "setting_values", "sign_deadline"]
+__all__ = [
+    "DEMO_SETTING",
+    "is_demo",
+    "read_date",
+    "setting_value",
+    "setting_values",
+    "sign_deadline",
+]
 
 
 def setting_values(s: Session, project_id: uuid.UUID, keys: Iterable[str]) -> dict[str, Any]:
@@ -51,3 +58,13 @@ def read_date(raw: Any) -> date | None:
 def sign_deadline(s: Session, project_id: uuid.UUID) -> date | None:
     """The general signing deadline (签约期限), after which unsigned households are holdouts."""
     return read_date(setting_value(s, project_id, "sign_deadline"))
+
+
+DEMO_SETTING = "demo"  # written by services.demo: {"seed", "today", "households", "password"}
+
+
+def is_demo(s: Session) -> bool:
+    """Whether the database holds the made-up demo project: every sheet printed from it is
+    marked 演示数据 (reports.demo_mark) and its window title 【演示】."""
+    found = s.scalar(select(m.Setting.value).where(m.Setting.key == DEMO_SETTING).limit(1))
+    return isinstance(found, dict)
