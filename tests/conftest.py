@@ -24,8 +24,12 @@ from relocation_desk.storage.db import Database, open_database
 from .checks import STRICT
 from .pgserver import NOT_FOUND, PostgresServer, find_bindir
 
-# Tests never need a screen: Qt draws offscreen unless a run asks for a real display.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests never need a screen: Qt draws offscreen unless a run asks for a real display, on a
+# screen the size of the users' smallest laptops (1366×768), where tests/gui/test_text_fits.py
+# checks that every window fits and no text is cut.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    _screen = Path(__file__).parent / "gui" / "offscreen-1366x768.json"
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 

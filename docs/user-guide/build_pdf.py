@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import posixpath
 import re
 import sys
 from collections.abc import Iterator
@@ -57,7 +58,8 @@ TEXT_WIDTH = A4[0] - 2 * MARGIN
 IMAGE_PIXELS = 1200  # ~175 dpi at the text width: the screens' 9-point text stays legible
 JPEG_QUALITY = 62
 ACCENT = "#1e3f6e"
-_INLINE = re.compile(r"(\*\*.+?\*\*|`[^`]+`)")
+_INLINE = re.compile(r"(\*\*.+?\*\*|`[^`]+`|\[[^\]]+\]\([^)]+\))")
+_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<target>[^)]+)\)$")
 _IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]+)\)$")
 
 
@@ -105,13 +107,19 @@ def styles(cjk: bool) -> dict[str, ParagraphStyle]:
 
 def inline(text: str) -> str:
     """Paragraph markup for one line of markdown text: **bold** in the accent colour (the
-    embedded fonts have no bold face), `code` in dark red."""
+    embedded fonts have no bold face), `code` in dark red, [a link](../file.md) as its text
+    and the file's place in the checkout."""
     parts = []
     for piece in _INLINE.split(text):
         if piece.startswith("**") and piece.endswith("**") and len(piece) > 4:
             parts.append(f'<font color="{ACCENT}">{paragraph_markup(piece[2:-2])}</font>')
         elif piece.startswith("`") and piece.endswith("`") and len(piece) > 2:
             parts.append(f'<font color="#8b1a1a">{paragraph_markup(piece[1:-1])}</font>')
+        elif link := _LINK.match(piece):  # paper has no links: the text and where to look
+            where = posixpath.normpath(posixpath.join("docs/user-guide", link["target"]))
+            parts.append(
+                f'{paragraph_markup(link["text"])}（<font color="#8b1a1a">{where}</font>）'
+            )
         elif piece:
             parts.append(paragraph_markup(piece))
     return "".join(parts)

@@ -41,6 +41,13 @@ if __name__ == "__main__":  # before Qt is imported
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     sys.path[:0] = [str(HERE), str(ROOT / "src"), str(ROOT)]
 
+from exchange_scenes import (  # noqa: E402
+    scene_conflicts,
+    scene_dashboard,
+    scene_exchange_menu,
+    scene_first_run,
+    scene_settings,
+)
 from PySide6.QtCore import qInstallMessageHandler  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 from screen_tour import (  # noqa: E402
@@ -58,7 +65,6 @@ from screen_tour import (  # noqa: E402
     settle,
     sign_in,
     type_into,
-    wait_until,
     while_modal,
 )
 
@@ -210,17 +216,6 @@ def scene_decisions(tour: Tour) -> None:
     dialog.close()
 
 
-def scene_dashboard(tour: Tour) -> None:
-    from relocation_desk.i18n import _
-
-    w = as_role(tour, "hq")
-    (dashboard,) = new_windows(menu_action(w, "进度看板(&D)…").trigger)
-    dashboard.resize(WIDTH, HEIGHT - TITLE_BAR)
-    wait_until(lambda: dashboard.data is not None and dashboard.status.text() != _("正在更新…"))
-    tour.shoot("dashboard", dashboard)
-    dashboard.close()
-
-
 def scene_resettlement(tour: Tour) -> None:
     w = as_role(tour, "hq")
     (win,) = new_windows(menu_action(w, "产权调换选房(&X)…").trigger)
@@ -263,6 +258,7 @@ def scene_ledger_import(tour: Tour) -> None:
 
 
 SCENES: dict[str, Callable[[Tour], None]] = {
+    "first-run": scene_first_run,
     "sign-in": scene_sign_in,
     "register": scene_register,
     "household": scene_household,
@@ -273,6 +269,9 @@ SCENES: dict[str, Callable[[Tour], None]] = {
     "agreement": scene_agreement,
     "payments": scene_payments,
     "daily-report": scene_daily_report,
+    "exchange-menu": scene_exchange_menu,
+    "settings": scene_settings,
+    "conflicts": scene_conflicts,
     "schemes": scene_schemes,
     "exceptions": scene_exceptions,
     "decisions": scene_decisions,
@@ -316,7 +315,7 @@ def run(
         db_path = home / "演示项目.sqlite"
         print(f"generating a demo project of {households} households …", flush=True)
         make_demo(db_path, households)
-        tour = Tour(db_path=db_path, out=out)
+        tour = Tour(db_path=db_path, out=out, households=households)
         with answered_questions(tour) as tour.said:
             for name in only or list(SCENES):
                 print(f"{name}:", flush=True)

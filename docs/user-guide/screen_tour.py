@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ class Tour:
     operator: Any = None
     said: list[tuple[str, str]] = field(default_factory=list)  # messages the program showed
     made: list[Path] = field(default_factory=list)
+    households: int = 400  # size of the demo (and of the split project for the exchange)
 
     # --- the database, read as a person reads the register --------------------------------
     def one(self, sql: str, *args: Any) -> Any:
@@ -57,8 +58,11 @@ class Tour:
         )
 
     # --- pictures --------------------------------------------------------------------------
-    def shoot(self, name: str, *on_top: QWidget) -> Path:
-        """Save the screen as it looks now: the register window with ``on_top`` over it."""
+    def shoot(
+        self, name: str, *on_top: QWidget, popups: Sequence[tuple[QWidget, QPoint]] = ()
+    ) -> Path:
+        """Save the screen as it looks now: the register window with ``on_top`` over it and
+        ``popups`` (an open menu) drawn without a title bar where they are."""
         settle()
         screen = QPixmap(WIDTH, HEIGHT)
         screen.fill(QColor("#3a4a5c"))
@@ -70,6 +74,8 @@ class Tour:
             x = max(0, (WIDTH - w.width()) // 2)
             y = max(TITLE_BAR, (HEIGHT - w.height() + TITLE_BAR) // 2)
             draw_window(painter, w, QPoint(x, y))
+        for popup, at in popups:
+            painter.drawPixmap(at, popup.grab())
         painter.end()
         path = self.out / f"{name}.png"
         screen.save(str(path), "PNG")

@@ -17,13 +17,21 @@ from typing import Any
 
 SUPPORTED = ("zh_CN", "en")
 _language = os.environ.get("RELOCATION_DESK_LANG", "zh_CN")
+# Chosen for this run (the environment, ``--lang``): then a stored preference does not apply.
+_chosen = "RELOCATION_DESK_LANG" in os.environ
 
 
 def set_language(language: str) -> None:
-    global _language
+    global _language, _chosen
     if language not in SUPPORTED:
         raise ValueError(f"unsupported language {language!r}; choose one of {SUPPORTED}")
     _language = language
+    _chosen = True
+
+
+def language_chosen() -> bool:
+    """Whether this run's language was chosen (environment, ``--lang``, a switch in the GUI)."""
+    return _chosen
 
 
 def language() -> str:

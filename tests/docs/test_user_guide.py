@@ -47,6 +47,16 @@ def test_every_picture_the_guides_show_exists_and_is_a_screen() -> None:
     )
 
 
+def test_every_screenshot_is_shown_in_its_guide() -> None:
+    """No picture is left behind when a step is dropped, and the new screens are in."""
+    for guide, folder in (("zh-CN.md", GUIDE / "images"), ("en.md", GUIDE / "images" / "en")):
+        refs = set(IMAGE_REF.findall((GUIDE / guide).read_text(encoding="utf-8")))
+        made = {f"{folder.relative_to(GUIDE).as_posix()}/{p.name}" for p in folder.glob("*.png")}
+        assert made == refs, (guide, sorted(made ^ refs))
+        names = {Path(r).stem for r in refs}
+        assert {"first-run", "first-run-new", "settings", "exchange-menu", "conflicts"} <= names
+
+
 def test_the_printable_guides_are_shipped() -> None:
     from relocation_desk.paths import user_guide
 
@@ -64,12 +74,15 @@ def test_the_screenshot_script_takes_real_screens(tmp_path: Path) -> None:
     out = tmp_path / "images"
     result = subprocess.run(
         [sys.executable, str(GUIDE / "make_screenshots.py"), "--out", str(out),
-         "--only", "sign-in,register", "--households", "60"],
+         "--only", "first-run,sign-in,register,conflicts", "--households", "60"],
         capture_output=True, text=True, env=_script_env(), timeout=300, cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     made = sorted(p.name for p in out.glob("*.png"))
-    assert made == ["register-filter.png", "register-find.png", "register.png", "sign-in.png"]
+    assert made == [
+        "conflicts.png", "first-run-new.png", "first-run.png", "register-filter.png",
+        "register-find.png", "register.png", "sign-in.png",
+    ]  # fmt: skip
     for p in out.glob("*.png"):
         _assert_screen(p)
     listed = subprocess.run(
@@ -77,6 +90,7 @@ def test_the_screenshot_script_takes_real_screens(tmp_path: Path) -> None:
         capture_output=True, text=True, env=_script_env(), timeout=120, check=True,
     ).stdout.split()  # fmt: skip
     assert {"notice", "agreement", "dashboard", "resettlement", "audit"} <= set(listed)
+    assert {"first-run", "settings", "exchange-menu", "conflicts"} <= set(listed)
 
 
 @pytest.mark.slow
@@ -89,7 +103,14 @@ def test_the_pdf_script_builds_both_guides(tmp_path: Path) -> None:
         ["pdftotext", str(tmp_path / "用户手册.pdf"), "-"], capture_output=True, text=True,
         check=True,
     ).stdout  # fmt: skip
-    for heading in ("工作组成员的一天", "组长的一天", "指挥部的一天", "张榜公示"):
+    for heading in (
+        "工作组成员的一天",
+        "组长的一天",
+        "指挥部的一天",
+        "张榜公示",
+        "冲突处理",
+        "项目设置",
+    ):
         assert heading in zh
     assert not re.search(r"^[，。；：）]", zh, re.MULTILINE), (
         "a line starts with closing punctuation"

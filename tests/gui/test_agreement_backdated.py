@@ -50,13 +50,15 @@ def test_a_signing_before_the_desk_is_recorded_with_its_reason(
     assert not dialog.sign_button.isEnabled()  # never printed by the desk
     day = date.today() - timedelta(days=1)
 
-    monkeypatch.setattr(backdated, "ask_backdated_signing", lambda _p: (day, "村委会", " "))
+    monkeypatch.setattr(backdated, "ask_backdated_signing", lambda _p, _today: (day, "村委会", " "))
     qtbot.mouseClick(dialog.backdated_button, Qt.MouseButton.LeftButton)
     assert answers["error"] and "原因" in answers["error"][-1][1]
     assert _status(db_file, hid) != "signed"
 
     reason = "本系统启用前已签约，按纸质协议补登"
-    monkeypatch.setattr(backdated, "ask_backdated_signing", lambda _p: (day, "村委会", reason))
+    monkeypatch.setattr(
+        backdated, "ask_backdated_signing", lambda _p, _today: (day, "村委会", reason)
+    )
     qtbot.mouseClick(dialog.backdated_button, Qt.MouseButton.LeftButton)
     assert len(answers["error"]) == 1, answers["error"]
     assert day.isoformat() in answers["confirm"][-1][1] and reason in answers["confirm"][-1][1]

@@ -14,6 +14,13 @@ import pytest
 pytestmark = pytest.mark.gui
 
 
+@pytest.fixture(autouse=True)
+def _opening_backup_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from relocation_desk.gui.backups import feature
+
+    monkeypatch.setattr(feature, "QUIET_BEFORE_OPENING_MS", 0)
+
+
 @pytest.fixture
 def db_file(tmp_path: Path, demo_db_path: Path) -> Path:
     target = tmp_path / "w.sqlite"
@@ -193,6 +200,7 @@ def test_periodic_backups_only_after_changes(
     make_app()
     w = MainWindow(open_database(db_file))
     qtbot.addWidget(w)
+    w.show()
     try:
         qtbot.waitUntil(lambda: len(auto_backups(db_file)) == 1, timeout=10_000)
         qtbot.wait(800)  # four "minutes" with no change: no new backup
@@ -207,3 +215,32 @@ def test_periodic_backups_only_after_changes(
     finally:
         w.close()
     assert said["error"] == []
+
+
+def test_the_opening_backup_waits_for_a_quiet_moment(
+    qtbot, db_file: Path, said, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing right after opening (e.g. posting a notice) is not slowed by the whole-file copy:
+    the opening backup starts only once nobody has typed for the quiet period."""
+    from PySide6.QtCore import Qt
+
+    from relocation_desk.gui.app import make_app
+    from relocation_desk.gui.backups import feature
+    from relocation_desk.gui.main_window import MainWindow
+    from relocation_desk.storage.db import open_database
+
+    monkeypatch.setattr(feature, "QUIET_BEFORE_OPENING_MS", 1_500)
+    monkeypatch.setattr(feature, "QUIET_CHECK_MS", 50)
+    make_app()
+    w = MainWindow(open_database(db_file))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        for _ in range(8):  # someone keeps typing for ~2 s
+            qtbot.keyClick(w, Qt.Key.Key_Shift)
+            qtbot.wait(250)
+            assert auto_backups(db_file) == []
+        qtbot.waitUntil(lambda: auto_backups(db_file) != [], timeout=10_000)
+    finally:
+        w.close()

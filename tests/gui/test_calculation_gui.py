@@ -64,7 +64,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
     from relocation_desk.gui.calculation import common as calculation_common
 
     a = Answers()
-    monkeypatch.setattr(calculation_common, "today", lambda: TODAY)
+    monkeypatch.setattr(calculation_common, "today", lambda _source=None: TODAY)
     monkeypatch.setattr(dialogs, "show_error", lambda p, t, text: a.errors.append((t, text)))
     monkeypatch.setattr(dialogs, "show_info", lambda p, t, text: a.infos.append((t, text)))
     monkeypatch.setattr(dialogs, "ask_confirm", lambda p, t, text: a.confirm)

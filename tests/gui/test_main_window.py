@@ -48,7 +48,7 @@ def test_lists_the_households_of_the_database(window, db_file: Path) -> None:
         assert model.index(r, 5).data() == str(rows[r][2])
     assert project in window.windowTitle()
     assert f"{len(rows):,}" in window.filters.count.text()
-    assert str(db_file) in window.file_label.text()
+    assert str(db_file) in window.file_label.full_text()
 
 
 def test_keyboard_moves_through_rows(window, qtbot) -> None:
@@ -109,7 +109,7 @@ def test_menu_opens_another_database(
         dialogs, "ask_sign_in", lambda p, auth, **kw: SignedIn(kw["demo_accounts"][0], False)
     )
     window.open_action.trigger()
-    assert str(other) in window.file_label.text()
+    assert str(other) in window.file_label.full_text()
 
 
 def test_english_interface(qtbot, db_file: Path) -> None:

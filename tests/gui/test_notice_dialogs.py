@@ -263,7 +263,7 @@ def test_attach_a_photo_of_the_posted_sheet(
     monkeypatch.setattr(
         notice_common,
         "ask_notice_photo",
-        lambda parent, start: notice_common.PhotoAnswer(photo, view.posted_from),
+        lambda parent, start, today: notice_common.PhotoAnswer(photo, view.posted_from),
     )
     window.notice_feature.rounds_action.trigger()
     dialog = window.notice_feature.rounds_dialog
@@ -284,7 +284,7 @@ def test_attach_a_photo_of_the_posted_sheet(
     monkeypatch.setattr(
         notice_common,
         "ask_notice_photo",
-        lambda parent, start: notice_common.PhotoAnswer(photo, date(2020, 1, 1)),
+        lambda parent, start, today: notice_common.PhotoAnswer(photo, date(2020, 1, 1)),
     )
     qtbot.mouseClick(dialog.photo_button, Qt.MouseButton.LeftButton)
     assert shown.errors and "早于公示开始日期" in shown.errors[-1]

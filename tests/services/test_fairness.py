@@ -36,3 +36,31 @@ def test_fairness_xlsx_reads_back(demo_db_path: Path, tmp_path: Path) -> None:
     assert wb["审批例外"].max_row == len(report.exceptions) + 1
     for f, g in report.outliers:
         assert f.per_m2 is not None and not (g.low <= f.per_m2 <= g.high)
+
+
+def test_cancelled_fairness_xlsx_leaves_no_file(demo_db_path: Path, tmp_path: Path) -> None:
+    import pytest
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES  # type: ignore[import-untyped]
+
+    from relocation_desk.services.progress_report import Cancelled, Progress
+
+    db = open_database(demo_db_path, migrate=False)
+    try:
+        report = fairness_report(db)
+    finally:
+        db.close()
+    temp_before = set(ALL_TEMP_FILES)
+    seen: list[tuple[int, int, str]] = []
+
+    def heard(done: int, total: int, label: str) -> None:
+        seen.append((done, total, label))
+        if done == 2:  # two sheets written: the user presses 取消
+            progress.cancel()
+
+    progress = Progress(heard)
+    out = tmp_path / "fair.xlsx"
+    with pytest.raises(Cancelled):
+        write_fairness_xlsx(report, out, progress=progress)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert set(ALL_TEMP_FILES) == temp_before  # the sheets' streamed rows are gone too
+    assert max(done for done, _t, _l in seen) == 2 and {t for _d, t, _l in seen} == {6}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from ..i18n import _
+from ..services.clock import project_today
 from .common import add_operator_option, date_arg, open_target, signed_in_operator
 
 
@@ -39,9 +39,9 @@ def run_calc(args: argparse.Namespace) -> int:
     from ..services.calculation.service import CalculationError, CalculationService
     from .common import CliError
 
-    as_of = args.as_of or date.today()
     db = open_target(args.db)
     try:
+        as_of = args.as_of or project_today(db)
         svc = CalculationService(db, signed_in_operator(db, args.operator))
         try:
             if args.all:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..i18n import _
+from ..services.clock import project_zone, shown
+from ..storage.program_version import newer_version_warning
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_target(args.db, migrate=False)
     try:
         info = read_project_info(db)
+        zone = project_zone(db)
     finally:
         db.close()
     print(_("项目：{name}（{code}）", name=info.project_name, code=info.project_code))
@@ -34,7 +38,21 @@ def run(args: argparse.Namespace) -> int:
     for label, count in info.counts:
         print(f"  {label}: {count:,}")
     if info.last_backup is not None:
-        print(_("最近备份：{at}", at=info.last_backup.astimezone().strftime("%Y-%m-%d %H:%M")))
+        print(_("最近备份：{at}", at=shown(info.last_backup, zone)))
     else:
         print(_("最近备份：无"))
+    if info.written_by:
+        warning = newer_version_warning(info.written_by)
+        if warning:
+            print(_("警告：{warning}", warning=warning), file=sys.stderr)
+        print(_("写入过本数据库的程序版本："))
+        for w in info.written_by:
+            print(
+                _(
+                    "  {version}：{first} 首次，{last} 最近",
+                    version=w.version,
+                    first=shown(w.first_written_at, zone),
+                    last=shown(w.last_written_at, zone),
+                )
+            )
     return 0

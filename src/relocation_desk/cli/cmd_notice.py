@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from ..i18n import _
+from ..services.clock import project_today
 from .arguments import output_file
 from .common import add_operator_option, date_arg, open_target, signed_in_operator
 
@@ -69,9 +69,9 @@ def run_notice(args: argparse.Namespace) -> int:
     from ..storage import models as m
     from .common import CliError
 
-    start = args.posted_from or date.today()
     db = open_target(args.db)
     try:
+        start = args.posted_from or project_today(db)
         op = signed_in_operator(db, args.operator)
         with db.session() as s:
             village = s.scalar(select(m.Village).where(m.Village.name == args.village))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import _
+from ..services.clock import project_today
 from .arguments import input_file, output_file
 from .common import CliError, add_operator_option, open_target, signed_in_operator
 
@@ -250,7 +251,6 @@ def _flat_id(db: Any, text: str) -> uuid.UUID:
 
 
 def _hand_over(db: Any, args: argparse.Namespace) -> int:
-    from datetime import date
 
     from ..domain.money import format_fen, to_chinese_upper
     from ..domain.units import QuantityError, parse_area
@@ -263,7 +263,9 @@ def _hand_over(db: Any, args: argparse.Namespace) -> int:
     except QuantityError as exc:
         raise CliError(exc.reason) from exc
     flat_id = _flat_id(db, str(args.hand_over))
-    settlement = hand_over(db, signed_in_operator(db, args.operator), flat_id, area, date.today())
+    settlement = hand_over(
+        db, signed_in_operator(db, args.operator), flat_id, area, project_today(db)
+    )
     diff = settlement.difference_fen
     if diff > 0:
         print(_("多退少补：被征收人应补交 {amount} 元（{upper}）", amount=format_fen(diff),

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..i18n import _
+from ..services.clock import shown
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             "已从备份恢复：{db}\n备份时间：{at}\n项目：{names}，农户 {households} 户，"
             "数据库版本 {revision}",
             db=report.target,
-            at=report.backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            at=shown(report.backup.made_at, fmt="%Y-%m-%d %H:%M:%S"),
             names="、".join(report.backup.project_names) or "—",
             households=report.backup.households,
             revision=", ".join(report.backup.revisions),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import TYPE_CHECKING
 
 from ..i18n import _
+from ..services.clock import project_today, project_zone, shown
 from .arguments import input_file, output_file
 from .common import CliError, add_operator_option, date_arg, open_target, signed_in_operator
 
@@ -77,6 +77,7 @@ def run_list(args: argparse.Namespace) -> int:
     db = open_target(args.db)
     try:
         schemes = SchemeService(db, None).list_schemes()
+        zone = project_zone(db)
     finally:
         db.close()
     for scheme in schemes:
@@ -85,7 +86,7 @@ def run_list(args: argparse.Namespace) -> int:
             status = _("草稿") if v.is_draft else _("已发布")
             published = ""
             if v.published_at is not None:
-                at = v.published_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                at = shown(v.published_at, zone)
                 published = _("{by} 于 {at} 发布", by=v.published_by, at=at)
             print(
                 _("  第{n}版 {status} {day} 起施行 {items} 项 {published}", n=v.version_no,
@@ -131,7 +132,7 @@ def run_preview(args: argparse.Namespace) -> int:
     try:
         svc = SchemeService(db, None)
         v = _version(svc, args)
-        report = svc.impact_preview(svc.load(v.id), as_of=args.as_of or date.today())
+        report = svc.impact_preview(svc.load(v.id), as_of=args.as_of or project_today(db))
     finally:
         db.close()
     print(_("工作组  已核算户数  变化户数  现有核算（元）  按草稿（元）  差额（元）"))

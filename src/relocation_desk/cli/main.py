@@ -27,9 +27,11 @@ from . import (
     cmd_check,
     cmd_daily_report,
     cmd_demo,
+    cmd_exchange,
     cmd_fairness,
     cmd_gui,
     cmd_info,
+    cmd_join,
     cmd_ledger,
     cmd_notice,
     cmd_password,
@@ -37,6 +39,8 @@ from . import (
     cmd_resettlement,
     cmd_restore,
     cmd_scheme,
+    cmd_server,
+    cmd_settings,
 )
 from .common import CliError
 from .failures import EXIT_USER, Parser, empty_option_value, report_bug
@@ -56,8 +60,12 @@ COMMANDS: tuple[ModuleType, ...] = (
     cmd_ledger,
     cmd_payments,
     cmd_scheme,
+    cmd_settings,
     cmd_daily_report,
     cmd_resettlement,
+    cmd_exchange,
+    cmd_join,
+    cmd_server,
 )
 
 log = logging.getLogger(__name__)
@@ -122,6 +130,29 @@ def _pre_set_language(argv: Sequence[str]) -> None:
             set_language(arg.split("=", 1)[1])
 
 
+def _bare_file_opens_gui(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``relocation-desk FILE`` (what a double-clicked project file or join package runs)
+    means ``relocation-desk gui FILE``; options such as ``--lang en`` may come before it."""
+    rest, i = [], 0
+    while i < len(argv):
+        if argv[i] == "--lang":
+            i += 2
+            continue
+        if not argv[i].startswith("--lang="):
+            rest.append(argv[i])
+        i += 1
+    commands = {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+    if len(rest) != 1 or rest[0].startswith("-") or rest[0] in commands:
+        return argv
+    at = argv.index(rest[0])
+    return [*argv[:at], "gui", *argv[at:]]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # A frozen (installer) build must let the demo generator's second process start.
     multiprocessing.freeze_support()
@@ -132,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if empty is not None:
         print(_("错误：{message}", message=empty), file=sys.stderr)
         return EXIT_USER
+    argv = _bare_file_opens_gui(argv, parser)
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*argv, "gui"])

@@ -4,7 +4,7 @@
 shows a busy dialog if the call takes longer than a moment, and returns ``fn``'s result (or
 raises its exception) in the caller's thread, so dialog code stays a straight line. ``fn`` must
 not touch widgets; it opens its own database sessions (a Database's engine is thread-safe).
-For long work with progress and cancel see ``gui.calc_task.BackgroundTask``.
+For long work with a progress bar and 取消 see ``gui.progress_dialog.run_with_progress``.
 """
 
 from __future__ import annotations

@@ -34,6 +34,11 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
 
+def show_warning(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning to read before going on (modal)."""
+    QMessageBox.warning(parent, title, text)
+
+
 def show_warning_once(parent: QWidget | None, title: str, text: str) -> None:
     """A warning that does not block work: a non-modal box, closed with its button."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
@@ -47,6 +52,20 @@ def ask_open_database(parent: QWidget | None) -> Path | None:
         parent, _("打开数据库"), "", _("征收补偿数据库 (*.sqlite *.db);;所有文件 (*)")
     )
     return Path(path) if path else None
+
+
+def ask_project_problem(parent: QWidget | None, text: str) -> Literal["choose", "new", "quit"]:
+    """A project file that cannot be opened (``text`` says why): choose another, create or
+    join one in the first-run wizard, or quit."""
+    box = QMessageBox(QMessageBox.Icon.Warning, _("无法打开项目"), text, parent=parent)
+    choose = box.addButton(_("选择其他项目…"), QMessageBox.ButtonRole.AcceptRole)
+    new = box.addButton(_("新建项目…"), QMessageBox.ButtonRole.ActionRole)
+    leave = box.addButton(_("退出"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(choose)
+    box.setEscapeButton(leave)
+    box.exec()
+    clicked = box.clickedButton()
+    return "choose" if clicked is choose else "new" if clicked is new else "quit"
 
 
 def ask_sign_in(
@@ -189,3 +208,47 @@ def ask_backup_file(parent: QWidget | None, folder: Path) -> Path | None:
         _("征收补偿数据库备份 (*.sqlite *.db);;所有文件 (*)"),
     )
     return Path(path) if path else None
+
+
+def ask_package_to_open(parent: QWidget | None) -> Path | None:
+    """A data package (.rdpkg) to import."""
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("选择要导入的数据包"), "", _("数据包 (*.rdpkg);;所有文件 (*)")
+    )
+    return Path(path) if path else None
+
+
+def ask_package_to_save(parent: QWidget | None, title: str, suggested: str) -> Path | None:
+    """Where to write a data package (``suggested``: a file name)."""
+    path, _filter = QFileDialog.getSaveFileName(parent, title, suggested, _("数据包 (*.rdpkg)"))
+    if not path:
+        return None
+    result = Path(path)
+    return result if result.suffix.lower() == ".rdpkg" else result.with_name(result.name + ".rdpkg")
+
+
+def ask_package_password(parent: QWidget | None, *, new: bool) -> str | None:
+    """The password of a package: ``new`` — to encrypt one being written (empty: none);
+    else the password of an encrypted package being read. None: they cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    text = (
+        _("给数据包设一个密码（用U盘或聊天软件传递时建议设置；不设密码请留空）：")
+        if new
+        else _("这个数据包设了密码，请输入密码：")
+    )
+    value, ok = QInputDialog.getText(parent, _("数据包密码"), text, QLineEdit.EchoMode.Password, "")
+    return value if ok else None
+
+
+def ask_team(parent: QWidget | None, title: str, teams: list[tuple[str, str]]) -> str | None:
+    """One team's code from ``teams`` ((code, label) pairs); None: they cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    if not teams:
+        return None
+    labels = [label for _code, label in teams]
+    value, ok = QInputDialog.getItem(parent, title, _("工作组："), labels, 0, False)
+    if not ok:
+        return None
+    return teams[labels.index(value)][0]

@@ -1,7 +1,8 @@
 """Feature modules that add their menus and actions to the main window.
 
 Each module in ``FEATURES`` has ``install(window: FeatureWindow) -> None``: it adds its actions to
-``window.menus[...]`` (keys: file, household, calc, notice, agreement, report), reads
+``window.menus[...]`` (keys: file, household, calc, notice, agreement, report, exchange,
+settings), reads
 ``window.db`` / ``window.operator`` / ``window.current_household()`` when an action runs, and
 calls ``window.refresh_households(ids)`` after changing households. A menu with no actions is
 hidden.
@@ -32,11 +33,14 @@ def _feature_modules() -> tuple[ModuleType, ...]:
     from .calculation import feature as feature_calc
     from .daily_report import feature as feature_daily_report
     from .dashboard import feature as feature_dashboard
+    from .exchange import feature as feature_exchange
+    from .first_run import feature as feature_first_run
     from .ledger import feature as feature_ledger
     from .notices import feature as feature_notices
     from .payments import feature as feature_payments
     from .resettlement import feature as feature_resettlement
     from .schemes import feature as feature_schemes
+    from .settings import feature as feature_settings
 
     return (
         feature_auth,
@@ -51,6 +55,9 @@ def _feature_modules() -> tuple[ModuleType, ...]:
         feature_dashboard,
         feature_daily_report,
         feature_audit,
+        feature_exchange,
+        feature_settings,
+        feature_first_run,  # last: its 新建/打开项目 goes to the top of the file menu
     )
 
 

@@ -30,7 +30,7 @@ class FeatureWindow(Protocol):
 
     db: Database | None
     operator: OperatorRef | None
-    menus: dict[str, QMenu]  # file, household, calc, notice, agreement, report
+    menus: dict[str, QMenu]  # file, household, calc, notice, agreement, report, exchange, settings
     register: Register | None
     filters: Any  # the filter bar: village, group, status, … pickers
     database_changed: SignalInstance  # the newly opened Database
@@ -44,7 +44,7 @@ class FeatureWindow(Protocol):
 
     def set_database(self, db: Database) -> None: ...
 
-    def open_path(self, path: Path) -> bool: ...
+    def open_path(self, path: Path, operator: OperatorRef | None = None) -> bool: ...
 
 
 class FeatureEditor(Protocol):

@@ -27,20 +27,27 @@ from .. import __version__
 from ..domain.status import STATUS_LABELS, HouseholdStatus
 from ..i18n import _, language
 from ..paths import user_guide
+from ..services.backups import backup_folder
+from ..services.clock import project_zone, shown
 from ..services.households.register import QuickFilter, Register
+from ..services.project_info import is_demo_project
 from ..storage.backup import last_backup_time
 from ..storage.db import Database, open_database
 from ..storage.errors import StorageError
 from . import dialogs
 from .access import Action, best_case_team, gate
+from .columns import fit_columns
 from .register_model import RegisterModel
+from .screen import GivingLabel, fit_to_screen
 
 if TYPE_CHECKING:
     from ..services.households.drafts import DraftStore
     from ..services.households.service import HouseholdService, OperatorRef
 
 APP_TITLE_ZH = "征收补偿工作台"
+# Least widths of the register's columns; a header or status that needs more gets more.
 COLUMN_WIDTHS = (86, 80, 150, 84, 64, 44, 96, 96, 112, 62, 70)
+STATUS_COLUMN, UPDATED_COLUMN = 9, 11
 
 
 class FilterEdit(QLineEdit):
@@ -162,11 +169,11 @@ class MainWindow(QMainWindow):
         install_features(self)
         self.project_label = QLabel(self)
         self.operator_label = QLabel(self)
-        self.file_label = QLabel(self)
+        self.file_label = GivingLabel(self)  # a long path gives way to the short facts
         self.backup_label = QLabel(self)
         for w in (self.project_label, self.operator_label, self.file_label, self.backup_label):
             self.statusBar().addPermanentWidget(w)
-        self.resize(1360, 800)
+        fit_to_screen(self, 1366, 696)
         self.set_database(db)
 
     # --- construction -------------------------------------------------------------------
@@ -215,12 +222,17 @@ class MainWindow(QMainWindow):
             "notice": self.menuBar().addMenu(_("公示(&N)")),
             "agreement": self.menuBar().addMenu(_("协议与支付(&A)")),
             "report": self.menuBar().addMenu(_("报表(&R)")),
+            "exchange": self.menuBar().addMenu(_("数据交换(&E)")),
+            "settings": self.menuBar().addMenu(_("设置(&S)")),
         }
         help_menu = self.menuBar().addMenu(_("帮助(&H)"))
         self.guide_action = QAction(_("用户手册(&U)"), self)
         self.guide_action.setShortcut(QKeySequence("F1"))
         self.guide_action.triggered.connect(self.show_user_guide)
         help_menu.addAction(self.guide_action)
+        from .language import add_language_menu
+
+        add_language_menu(self, help_menu)
         about = QAction(_("关于(&A)"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -230,12 +242,16 @@ class MainWindow(QMainWindow):
         # The register masks the ID numbers of households whose personal data the operator
         # may not see in full, and does not find them by ID number or phone.
         register = Register(db, self.operator, restricted=True)
-        model = RegisterModel(register, self, full_ids=True)
+        model = RegisterModel(register, self, full_ids=True, zone=project_zone(db))
         old_db, old_model = self.db, self.model
         self.db, self.register, self.model = db, register, model
         self.table.setModel(model)
-        for col, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(col, width)
+        statuses = [_(label) for label in STATUS_LABELS.values()]
+        fit_columns(
+            self.table,
+            COLUMN_WIDTHS,
+            {STATUS_COLUMN: statuses, UPDATED_COLUMN: ["2026-12-31 23:59"]},
+        )
         if old_model is not None:
             old_model.deleteLater()
         if old_db is not None and old_db is not db:
@@ -255,15 +271,18 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.open_path(path)
 
-    def open_path(self, path: Path) -> bool:
+    def open_path(self, path: Path, operator: OperatorRef | None = None) -> bool:
         """Open a database. Another database is signed in to (closed again if nobody does);
-        re-opening this window's own file (after a restore) keeps who is signed in."""
+        re-opening this window's own file (after a restore) keeps who is signed in.
+        ``operator``: already signed in to it (the administrator of a project just made)."""
         from .auth.flow import reopen_keeps, sign_in
 
         try:
             db = open_database(path)
             try:
-                if not reopen_keeps(self.db, db, self.operator):
+                if operator is not None:
+                    self.operator = operator
+                elif not reopen_keeps(self.db, db, self.operator):
                     operator = sign_in(self, db)
                     if operator is None:
                         db.close()
@@ -411,7 +430,8 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         assert self.register is not None and self.db is not None
         project = self.register.project
-        self.setWindowTitle(f"{project.name} — {_(APP_TITLE_ZH)}")
+        mark = _("【演示】") if is_demo_project(self.db) else ""
+        self.setWindowTitle(f"{mark}{project.name} — {_(APP_TITLE_ZH)}")
         self.project_label.setText(_("项目：{name}", name=project.name))
         operator = self.operator
         if operator is None:
@@ -424,24 +444,41 @@ class MainWindow(QMainWindow):
         else:
             self.operator_label.setText(_("操作员：{name}", name=operator.name))
         location = str(self.db.path) if self.db.path else self.db.url.render_as_string()
-        self.file_label.setText(_("数据库：{path}", path=location))
-        backup = last_backup_time(self.db)
+        self.file_label.set_full_text(_("数据库：{path}", path=location))
+        backup = last_backup_time(self.db, backup_folder(self.db))
         self.backup_label.setText(
-            _("最近备份：{at}", at=backup.astimezone().strftime("%Y-%m-%d %H:%M"))
-            if backup
-            else _("最近备份：无")
+            _("最近备份：{at}", at=shown(backup, self.db)) if backup else _("最近备份：无")
         )
 
     def show_about(self) -> None:
-        dialogs.show_info(
-            self,
-            _("关于"),
-            _(
-                "{title} {version}\n房屋征收与补偿离线工作软件",
-                title=_(APP_TITLE_ZH),
-                version=__version__,
-            ),
+        dialogs.show_info(self, _("关于"), self.about_text())
+
+    def about_text(self) -> str:
+        """The program's version, and the versions that wrote the open database."""
+        from ..services.project_info import program_versions
+
+        text = _(
+            "{title} {version}\n房屋征收与补偿离线工作软件",
+            title=_(APP_TITLE_ZH),
+            version=__version__,
         )
+        if self.db is None:
+            return text
+        lines = [
+            _(
+                "  {version}：{first} 首次，{last} 最近",
+                version=w.version,
+                first=shown(w.first_written_at, self.db),
+                last=shown(w.last_written_at, self.db),
+            )
+            for w in program_versions(self.db)
+        ]
+        if lines:
+            text += "\n\n" + _("写入过本数据库的程序版本：") + "\n" + "\n".join(lines)
+        warning = self.db.newer_version_warning
+        if warning:
+            text += "\n\n" + warning
+        return text
 
     def show_user_guide(self) -> bool:
         """Open the printable user guide in the current language with the system's viewer."""
@@ -464,6 +501,17 @@ class MainWindow(QMainWindow):
             )
             return False
         return True
+
+    def select_household(self, household_id: uuid.UUID) -> None:
+        """Select this household in the register (the first row if it is not shown)."""
+        self._select(household_id)
+
+    def release_database(self) -> tuple[Database, OperatorRef | None]:
+        """Hand the open database and who is signed in over to another main window (this one
+        rebuilt in another language): closing this window then leaves the database open."""
+        assert self.db is not None
+        db, self.db = self.db, None
+        return db, self.operator
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # An open editor with unsaved changes asks first; if the user keeps it, stay open.

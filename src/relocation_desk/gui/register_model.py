@@ -11,13 +11,14 @@ from __future__ import annotations
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..domain.money import format_fen
 from ..domain.units import format_area
 from ..i18n import _
+from ..services.clock import project_zone
 from ..services.households.register import HouseholdRow, QuickFilter, Register
 from ..services.households.register_index import SORT_KEYS
 
@@ -36,7 +37,7 @@ Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[HouseholdRow], str], bool]
 
 
-def _columns(full_ids: bool) -> tuple[Column, ...]:
+def _columns(full_ids: bool, zone: tzinfo) -> tuple[Column, ...]:
     """(header, text of a row, right-aligned) for each column, in SORT_KEYS order."""
     id_text: Callable[[HouseholdRow], str] = (
         (lambda r: r.head_id_number) if full_ids else (lambda r: r.masked_id_number)
@@ -53,24 +54,30 @@ def _columns(full_ids: bool) -> tuple[Column, ...]:
         (_("补偿金额(元)"), lambda r: "" if r.total_fen is None else format_fen(r.total_fen), True),
         (_("状态"), lambda r: r.status_label, False),
         (_("责任人"), lambda r: r.responsible, False),
-        (_("最后修改"), lambda r: _local_minute(r.updated_at), False),
+        (_("最后修改"), lambda r: _local_minute(r.updated_at, zone), False),
     )
 
 
-def _local_minute(moment: datetime) -> str:
+def _local_minute(moment: datetime, zone: tzinfo) -> str:
     # Not strftime: CPython's strftime imports the time module on every call, which
     # PySide's import hook makes expensive (measured: most of a page fetch's cost).
-    t = moment.astimezone()
+    t = moment.astimezone(zone)
     return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
 
 
 class RegisterModel(QAbstractTableModel):
     def __init__(
-        self, register: Register, parent: object | None = None, *, full_ids: bool = False
+        self,
+        register: Register,
+        parent: object | None = None,
+        *,
+        full_ids: bool = False,
+        zone: tzinfo | None = None,
     ) -> None:
+        """``zone``: the project's time zone, for the times shown (None: the default)."""
         super().__init__(parent)  # type: ignore[arg-type]
         self._register = register
-        self._columns = _columns(full_ids)
+        self._columns = _columns(full_ids, project_zone(zone))
         assert len(self._columns) == len(SORT_KEYS)
         self.filter_text = ""
         self.quick = QuickFilter()

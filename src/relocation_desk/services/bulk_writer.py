@@ -68,8 +68,10 @@ def uuid_text(hex32: str) -> str:
 class Clock:
     """Dates and times of the demo, as stored values, all derived from one ``today``.
 
-    Days are integers (``date.toordinal``). Times are local working hours in China (UTC+8)
-    stored as UTC, as ``UtcDateTime`` stores them.
+    Days are integers (``date.toordinal``). Times are working hours in the demo project's time
+    zone (it stores none, so the default ``services.clock.DEFAULT_TIME_ZONE``, Asia/Shanghai:
+    UTC+8 all year), stored as UTC as ``UtcDateTime`` stores them; the windows show them in
+    the project's zone again (``clock.shown``), so the demo's work falls between 08:30 and 18:00.
     """
 
     UTC_OFFSET_HOURS = 8

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
 
 from ...domain import money
 from ...i18n import _
+from ...services.clock import project_today
 from ...services.errors import UserError
 from .. import dialogs
 
@@ -25,12 +26,13 @@ if TYPE_CHECKING:
     from ...storage.db import Database
 
 
-def ask_backdated_signing(parent: QWidget | None) -> tuple[date, str, str] | None:
-    """(signing date before today, witness, reason); None if cancelled. Tests replace it."""
+def ask_backdated_signing(parent: QWidget | None, today: date) -> tuple[date, str, str] | None:
+    """(signing date before ``today``, the project's, witness, reason); None if cancelled.
+    Tests replace it."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(_("补登以前的签约"))
     form = QFormLayout(dialog)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = today - timedelta(days=1)
     day = QDateEdit(dialog)
     day.setCalendarPopup(True)
     day.setDisplayFormat("yyyy-MM-dd")
@@ -62,7 +64,7 @@ def record_backdated_signing(
     """Ask, confirm and record; True when the signing was recorded. ``label``: "T03-0001 王建国"."""
     from ...services.agreements.backdated import sign_backdated
 
-    answer = ask_backdated_signing(parent)
+    answer = ask_backdated_signing(parent, project_today(db))
     if answer is None:
         return False
     day, witness, reason = answer

@@ -46,26 +46,30 @@ from ...services.agreements.service import (
     AgreementView,
     imported_not_printed,
 )
+from ...services.clock import project_today
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...services.resettlement.ordering import OrderService
 from ...storage.db import Database
 from .. import dialogs
 from ..access import Action, gate
+from ..columns import fit_small_table
+from ..screen import fit_to_screen
 
 __all__ = ["AgreementDialog", "SignFirstDialog", "ask_signing", "ask_supplementary_reason"]
 
 
-def ask_signing(parent: QWidget | None, witness: str) -> tuple[date, str] | None:
-    """The signing date and witness; None if cancelled. Tests replace it."""
+def ask_signing(parent: QWidget | None, witness: str, today: date) -> tuple[date, str] | None:
+    """The signing date (up to ``today``, the project's) and witness; None if cancelled.
+    Tests replace it."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(_("登记签约"))
     form = QFormLayout(dialog)
     day = QDateEdit(dialog)
     day.setCalendarPopup(True)
     day.setDisplayFormat("yyyy-MM-dd")
-    day.setDate(QDate.currentDate())
-    day.setMaximumDate(QDate.currentDate())
+    day.setDate(QDate(today.year, today.month, today.day))
+    day.setMaximumDate(QDate(today.year, today.month, today.day))
     who = QLineEdit(witness, dialog)
     who.setPlaceholderText(_("如：村委会、见证律师或工作人员姓名"))
     form.addRow(_("签约日期"), day)
@@ -305,7 +309,7 @@ class AgreementDialog(QDialog):
         draft = st.open_supplementary or st.main
         if draft is None:
             return
-        answer = ask_signing(self, "")
+        answer = ask_signing(self, "", project_today(self.db))
         if answer is None:
             return
         day, witness = answer
@@ -369,7 +373,7 @@ class SignFirstDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("先签户（干部及亲属）"))
-        self.resize(900, 480)
+        fit_to_screen(self, 1180, 560)
         rows = AgreementService(db, None).sign_first()
         layout = QVBoxLayout(self)
         signed = sum(1 for r in rows if r.signed_on is not None)
@@ -391,6 +395,7 @@ class SignFirstDialog(QDialog):
                       r.signed_on.isoformat() if r.signed_on else "", r.number, before]  # fmt: skip
             for j, value in enumerate(values):
                 table.setItem(i, j, QTableWidgetItem(value))
+        fit_small_table(table)  # codes, dates and agreement numbers whole in either language
         table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(table)
         close = QPushButton(_("关闭"), self)

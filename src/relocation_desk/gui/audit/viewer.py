@@ -34,11 +34,14 @@ from PySide6.QtWidgets import (
 
 from ...i18n import _
 from ...services.audit.log import PAGE_SIZE, AuditEntry, AuditFilter, filter_choices, read_page
+from ...services.clock import project_today, project_zone
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...services.integrity.chain import local_time
 from ...storage.db import Database
 from .. import dialogs
+from ..columns import fit_columns
+from ..screen import fit_to_screen
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 Index = QModelIndex | QPersistentModelIndex
@@ -53,6 +56,7 @@ ACTION_LABELS = {
     "request": "申请", "decide": "审批", "attach": "添加文件", "sign_in": "登录",
     "sign_in_failed": "登录失败", "lock": "锁定", "password_change": "改密码",
     "password_reset": "重置密码", "create_admin": "创建管理员",
+    "decide_conflict": "处理冲突", "copy_to_server": "复制到服务器",
 }  # fmt: skip
 ENTITY_LABELS = {
     "household": "农户", "person": "家庭成员", "structure": "房屋", "attachment": "附属物",
@@ -60,6 +64,7 @@ ENTITY_LABELS = {
     "compensation_decision": "补偿决定", "scheme_version": "补偿方案", "notice_round": "公示",
     "daily_report": "日报", "ledger": "台账", "operator": "操作员", "stored_file": "文件",
     "approval_request": "特殊情况申请", "objection": "异议",
+    "exchange_conflict": "数据交换冲突", "project": "项目",
 }  # fmt: skip
 
 
@@ -77,6 +82,7 @@ class AuditModel(QAbstractTableModel):
     def __init__(self, db: Database, operator: OperatorRef | None, parent: QWidget) -> None:
         super().__init__(parent)
         self._db, self._operator = db, operator
+        self.zone = project_zone(db)  # the project's, for the times shown
         self._filter = AuditFilter()
         self.rows: list[AuditEntry] = []
         self._more = False
@@ -108,7 +114,7 @@ class AuditModel(QAbstractTableModel):
         if col == 0:
             return str(e.seq) if e.seq is not None else ""
         if col == 1:
-            return local_time(e.at)
+            return local_time(e.at, self.zone)
         if col == 2:
             return e.operator_login
         if col == 3:
@@ -142,7 +148,7 @@ class AuditViewer(QDialog):
         super().__init__(parent)
         self.setObjectName("auditViewer")
         self.setWindowTitle(_("审计日志（只读）"))
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 696)
         self._db, self._operator = db, operator
         operators, actions = filter_choices(db, operator)
 
@@ -161,7 +167,8 @@ class AuditViewer(QDialog):
             self.action_box.addItem(_label(ACTION_LABELS, action), action)
         self.use_dates = QCheckBox(_("按日期"))
         self.use_dates.setObjectName("auditUseDates")
-        today = QDate.currentDate()
+        day = project_today(db)  # the project's calendar, as the filter reads it
+        today = QDate(day.year, day.month, day.day)
         self.date_from = QDateEdit(today.addDays(-7))
         self.date_to = QDateEdit(today)
         for edit in (self.date_from, self.date_to):
@@ -206,8 +213,7 @@ class AuditViewer(QDialog):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 80), (1, 130), (2, 120), (3, 90), (4, 120), (5, 90)):
-            self.table.setColumnWidth(column, width)
+        fit_columns(self.table, (80, 130, 120, 90, 120, 90))
         self.table.selectionModel().currentRowChanged.connect(self._show_details)
         self.details = QPlainTextEdit()
         self.details.setObjectName("auditDetails")
@@ -260,7 +266,7 @@ class AuditViewer(QDialog):
             return
         e = self.model.rows[current.row()]
         lines = [
-            _("第 {seq} 条，{at}，{who}：{entity}/{action} {id}", seq=e.seq, at=local_time(e.at),
+            _("第 {seq} 条，{at}，{who}：{entity}/{action} {id}", seq=e.seq, at=local_time(e.at, self.model.zone),
               who=e.operator_login or _("未记录操作员"), entity=e.entity, action=e.action,
               id=e.entity_id),
             _("说明：{note}", note=e.note or "-"),

@@ -13,6 +13,7 @@ import hashlib
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
+from ...i18n import _
 from ...services.auth.service import AuthService
 from ...services.households.service import OperatorRef, operators
 from ...storage.db import Database
@@ -40,7 +41,11 @@ def reopen_keeps(old: Database | None, new: Database, operator: OperatorRef | No
 
 
 def sign_in(parent: QWidget | None, db: Database) -> OperatorRef | None:
-    """The operator who signed in to ``db``; None when they gave up."""
+    """The operator who signed in to ``db``; None when they gave up. A database a newer
+    version of the program wrote is pointed out first, before anyone works in it."""
+    warning = db.newer_version_warning
+    if warning:
+        dialogs.show_warning(parent, _("数据库由更新版本的程序写入过"), warning)
     auth = AuthService(db)
     project = auth.project_name()
     if auth.needs_first_administrator() and not auth.give_demo_passwords():

@@ -3,6 +3,8 @@ the first administrator of a project. Each change is one use case of ``services.
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import _
 from ...services.auth.service import Account, AuthService
+from ...services.clock import project_zone, shown
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from .fields import NewPasswordFields, checking, message_label, password_box, show_message
@@ -109,16 +112,16 @@ class ResetPasswordDialog(QDialog):
         self.table.setRowCount(len(self.accounts))
         for row, a in enumerate(self.accounts):
             for col, text in enumerate(
-                (a.login, a.name, role_label(a.role), self.state(a))
+                (a.login, a.name, role_label(a.role), self.state(a, project_zone(self.auth.db)))
             ):  # fmt: skip
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
                 self.table.setItem(row, col, item)
 
     @staticmethod
-    def state(a: Account) -> str:
+    def state(a: Account, zone: tzinfo | None = None) -> str:
         if a.locked_until is not None:
-            at = a.locked_until.astimezone().strftime("%H:%M")
+            at = shown(a.locked_until, zone, "%H:%M")
             return _("已锁定（至 {at}）", at=at)
         if not a.has_password:
             return _("未设置密码")

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 
 from ...i18n import _
-from ...services.backups import AutoBackups, backup_every_minutes, verify_audit_chain
+from ...services.backups import (
+    AutoBackups,
+    backup_every_minutes,
+    backup_folder,
+    verify_audit_chain,
+)
+from ...services.clock import project_zone, shown, utc_now
 from ...storage.backup import backup_database, backup_dir
 from ...storage.db import Database
 from ...storage.errors import StorageError
@@ -22,8 +29,23 @@ from ..tasks import BackgroundTask
 if TYPE_CHECKING:
     from ..hosts import FeatureWindow
 
+log = logging.getLogger(__name__)
+
 CHECK_EVERY_MS = 60_000  # how often to look whether a periodic backup is due
 MS_PER_MINUTE = 60_000
+# The backup on opening copies the whole file (1.4 GB at 100,000 households); started while
+# the clerk is already posting a notice, its writes to disk made every commit wait twice as
+# long. It starts once nobody has pressed a key or the mouse for this long instead.
+QUIET_BEFORE_OPENING_MS = 8_000
+QUIET_CHECK_MS = 1_000
+_INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.Wheel,
+    }
+)
 
 
 def install(window: FeatureWindow) -> None:
@@ -82,6 +104,7 @@ def restore_from_backup(window: FeatureWindow) -> RestoreReport | None:
     if found is None:
         return None
     db, path = found
+    zone = project_zone(db)
     editor = getattr(window, "editor", None)
     try:
         editing = editor is not None and editor.isVisible()
@@ -94,7 +117,7 @@ def restore_from_backup(window: FeatureWindow) -> RestoreReport | None:
             _("请先保存并关闭农户编辑窗口，再从备份恢复。"),
         )
         return None
-    chosen = dialogs.ask_backup_file(window, backup_dir(path))
+    chosen = dialogs.ask_backup_file(window, backup_dir(path, backup_folder(db)))
     if chosen is None:
         return None
     try:
@@ -106,7 +129,7 @@ def restore_from_backup(window: FeatureWindow) -> RestoreReport | None:
     question = _(
         "用 {at} 的备份替换当前数据库？\n备份：{backup}\n项目：{names}，农户 {households} 户\n"
         "当前数据库会先另存一份，恢复后可从它找回。",
-        at=facts.made_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        at=shown(facts.made_at, zone),
         backup=chosen,
         names="、".join(facts.project_names) or "—",
         households=facts.households,
@@ -131,7 +154,7 @@ def restore_from_backup(window: FeatureWindow) -> RestoreReport | None:
     window.open_path(path)
     text = _(
         "已从 {at} 的备份恢复（农户 {households} 户，数据库版本 {revision}）。",
-        at=report.backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        at=shown(report.backup.made_at, zone),
         households=report.backup.households,
         revision=", ".join(report.backup.revisions),
     )
@@ -142,8 +165,9 @@ def restore_from_backup(window: FeatureWindow) -> RestoreReport | None:
 
 
 class AutoBackupTimer(QObject):
-    """Backs up the open database when it is opened and every ``backup_every_minutes``
-    minutes if it changed, on a worker thread; a failure is shown once until one succeeds."""
+    """Backs up the open database soon after it is opened (at the first quiet moment, see
+    ``QUIET_BEFORE_OPENING_MS``) and every ``backup_every_minutes`` minutes if it changed, on a
+    worker thread; a failure is shown once until one succeeds."""
 
     def __init__(self, window: FeatureWindow) -> None:
         super().__init__(window)
@@ -152,10 +176,18 @@ class AutoBackupTimer(QObject):
         self.task: BackgroundTask | None = None
         self.last_made: Path | None = None
         self._failing = False
+        self.opening_pending = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
+        self._quiet = QTimer(self)  # waits for a quiet moment to make the opening backup
+        self._quiet.setInterval(QUIET_CHECK_MS)
+        self._quiet.timeout.connect(self._opening_if_quiet)
+        self._quiet_since = QElapsedTimer()
         window.database_changed.connect(self.start)
         window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # key and mouse presses anywhere in the program
 
     def start(self, db: Database) -> None:
         self.stop()
@@ -164,12 +196,34 @@ class AutoBackupTimer(QObject):
         self.backups = AutoBackups(db)
         minutes = backup_every_minutes(db)
         self.interval_ms = minutes * MS_PER_MINUTE
-        self._run()  # the backup on opening
+        self.opening_pending = True
+        self._quiet_since.start()
+        self._quiet.start()
+        self._opening_if_quiet()
         if minutes > 0:
             self._timer.start(min(CHECK_EVERY_MS, self.interval_ms))
         self._due_in = self.interval_ms
 
+    def _opening_if_quiet(self) -> None:
+        if not self.opening_pending:
+            self._quiet.stop()
+        elif not self.window.isVisible():
+            return  # a closed window backs up nothing; the next opening does
+        elif QApplication.activeModalWidget() is not None:
+            self._quiet_since.restart()  # a dialog or long work is under way
+        elif self._quiet_since.elapsed() >= QUIET_BEFORE_OPENING_MS:
+            self.start_opening_backup()
+
+    def start_opening_backup(self) -> None:
+        """Make the opening backup now if it is still to be made (the quiet wait ends)."""
+        if self.opening_pending:
+            self.opening_pending = False
+            self._quiet.stop()
+            self._run()
+
     def tick(self) -> None:
+        if self.opening_pending:
+            return  # the opening backup comes first
         self._due_in -= self._timer.interval()
         if self._due_in > 0:
             return
@@ -193,7 +247,7 @@ class AutoBackupTimer(QObject):
             self.last_made = made
             label = getattr(self.window, "backup_label", None)  # the main window's status bar
             if label is not None:
-                at = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+                at = shown(utc_now(), self.window.db)
                 label.setText(_("最近备份：{at}", at=at))
 
     def _failed(self, exc: object) -> None:
@@ -201,6 +255,9 @@ class AutoBackupTimer(QObject):
             return
         self._failing = True
         message = exc.message if isinstance(exc, StorageError) else str(exc)
+        if not self.window.isVisible():  # closed meanwhile: nobody to tell but the log
+            log.warning("automatic backup failed after the window closed: %s", message)
+            return
         dialogs.show_error(
             self.window,
             _("自动备份失败"),
@@ -218,10 +275,15 @@ class AutoBackupTimer(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._quiet.stop()
+        self.opening_pending = False
         self.wait()
         self.backups = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close:
+        kind = event.type()
+        if kind in _INPUT_EVENTS:
+            self._quiet_since.restart()
+        elif kind == QEvent.Type.Close and watched is self.window:
             self.wait()  # the window closes its database next
         return False

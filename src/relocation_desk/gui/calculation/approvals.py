@@ -33,6 +33,7 @@ from ...domain import money
 from ...i18n import _
 from ...services.access import may
 from ...services.calculation.approvals import ApprovalService, ApprovalView
+from ...services.clock import project_zone
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...storage.db import Database
@@ -72,7 +73,7 @@ class RequestDialog(QDialog):
         self.item.setObjectName("requestItem")
         self.item.addItem(_("（不针对具体项目）"), "")
         try:
-            choices = self.service.item_choices(household_id, as_of=common.today())
+            choices = self.service.item_choices(household_id, as_of=common.today(db))
         except (UserError, StorageError) as exc:
             dialogs.show_error(self, _("无法读取补偿方案"), exc.message)
             choices = []
@@ -272,6 +273,7 @@ class ApprovalsDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setSizeGripEnabled(True)
         self.service = ApprovalService(db, operator)
+        self.zone = project_zone(db)  # the project's, for the times shown
         self.can_decide = may(operator, Action.APPROVE_EXCEPTION)
         self.requests: list[ApprovalView] = []
         self.filter = QComboBox(self)
@@ -359,7 +361,7 @@ class ApprovalsDialog(QDialog):
                 r.requested_rule,
                 r.reason,
                 r.requested_by,
-                when(r.requested_at),
+                when(r.requested_at, self.zone),
                 _(REQUEST_STATUS_TEXT.get(r.status, r.status)),
                 str(len(r.attachments)) if r.attachments else "",
                 r.decision_reason,
@@ -400,7 +402,7 @@ class ApprovalsDialog(QDialog):
                 head=r.head_name,
                 team=_team_text(r),
                 by=r.requested_by,
-                at=when(r.requested_at),
+                at=when(r.requested_at, self.zone),
             ),
             _(
                 "申请：{item} {amount}{rule}",
@@ -426,7 +428,7 @@ class ApprovalsDialog(QDialog):
                     "{status}（{by}，{at}）：{reason}",
                     status=_(REQUEST_STATUS_TEXT.get(r.status, r.status)),
                     by=r.decided_by,
-                    at=when(r.decided_at),
+                    at=when(r.decided_at, self.zone),
                     reason=r.decision_reason,
                 )
             )

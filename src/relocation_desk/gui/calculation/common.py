@@ -3,9 +3,10 @@ stored time and an amount are shown."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from ...domain import money
+from ...services.clock import ClockSource, project_today, shown
 
 __all__ = ["REQUEST_STATUS_TEXT", "STATUS_TEXT", "today", "when", "yuan"]
 
@@ -17,18 +18,17 @@ STATUS_TEXT = {
 REQUEST_STATUS_TEXT = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 
 
-def today() -> date:
-    """The day calculations are made for (tests replace it)."""
-    return date.today()
+def today(source: ClockSource = None) -> date:
+    """The day calculations are made for: the project's today (tests replace it)."""
+    return project_today(source)
 
 
-def when(moment: datetime | None) -> str:
-    """A stored time in the local time zone, to the minute."""
+def when(moment: datetime | None, source: ClockSource = None) -> str:
+    """A stored time in the project's time zone, to the minute (SQLite hands back naive
+    UTC, which ``shown`` takes as UTC)."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return shown(moment, source)
 
 
 def yuan(fen: int) -> str:

@@ -31,9 +31,11 @@ from ...domain import money
 from ...i18n import _
 from ...services.calculation.fairness import FairnessReport, GroupStats, HouseholdFigure
 from ...services.errors import UserError
+from ...services.progress_report import Progress
 from ...storage.db import Database
 from ...storage.errors import StorageError
 from .. import dialogs
+from ..progress_dialog import Cancelled, run_with_progress
 from ..tasks import BackgroundTask
 from . import common
 from .tables import RowsModel, rows_view
@@ -117,7 +119,6 @@ class FairnessView(QDialog):
         self.error = ""
         self.exported: Path | None = None
         self.task: BackgroundTask | None = None
-        self.export_task: BackgroundTask | None = None
         self.summary = QLabel(_("正在计算公平性报告…"), self)
         self.summary.setObjectName("fairnessSummary")
         self.summary.setWordWrap(True)
@@ -158,7 +159,7 @@ class FairnessView(QDialog):
     def start(self) -> None:
         from ...services.calculation.fairness import fairness_report
 
-        db, day = self.db, common.today()
+        db, day = self.db, common.today(self.db)
         task = BackgroundTask(lambda _progress, _cancel: fairness_report(db, today=day), self)
         task.succeeded.connect(self._show)
         task.failed.connect(self._failed)
@@ -273,40 +274,35 @@ class FairnessView(QDialog):
             return
         from ...reports.fairness import write_fairness_xlsx
 
-        def work(_progress: object, _cancel: object) -> Path:
-            write_fairness_xlsx(report, path)
+        def work(progress: Progress) -> Path:
+            write_fairness_xlsx(report, path, progress=progress)
             return path
 
         self.export_button.setEnabled(False)
-        self.status.setText(_("正在导出…"))
-        task = BackgroundTask(work, self)
-        task.succeeded.connect(self._exported)
-        task.failed.connect(self._export_failed)
-        self.export_task = task
-        task.start()
-
-    def _exported(self, path: object) -> None:
-        assert isinstance(path, Path)
+        try:
+            run_with_progress(self, _("导出公平性报告"), work, text=_("正在导出公平性报告…"))
+        except Cancelled:
+            self.status.setText(_("已取消导出，没有写出文件。"))
+            return
+        except OSError as exc:
+            self.status.setText("")
+            dialogs.show_error(
+                self,
+                _("导出失败"),
+                _(
+                    "无法写入文件：{error}。请换一个位置，或关闭正在使用该文件的程序后重试。",
+                    error=exc,
+                ),
+            )
+            return
+        finally:
+            self.export_button.setEnabled(True)
         self.exported = path
-        self.export_button.setEnabled(True)
         self.status.setText(_("已导出：{path}", path=path))
 
-    def _export_failed(self, exc: object) -> None:
-        self.export_button.setEnabled(True)
-        self.status.setText("")
-        if isinstance(exc, OSError):
-            text = _(
-                "无法写入文件：{error}。请换一个位置，或关闭正在使用该文件的程序后重试。", error=exc
-            )
-        else:
-            text = _("程序错误（已记入日志）：{error}", error=repr(exc))
-        dialogs.show_error(self, _("导出失败"), text)
-
     def done(self, result: int) -> None:
-        # Closing while the report is computed: it finishes on its own and is dropped. An
-        # export still running is waited for, so the file is complete when the window goes.
+        # Closing while the report is computed: it finishes on its own and is dropped. (An
+        # export holds the window until it is written or cancelled.)
         if self.task is not None:
             self.task.detach()
-        if self.export_task is not None:
-            self.export_task.wait()
         super().done(result)

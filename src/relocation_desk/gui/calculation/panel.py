@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -33,6 +34,7 @@ from ...storage.db import Database
 from ...storage.errors import StorageError
 from .. import dialogs
 from ..access import Action, gate
+from ..screen import fit_to_screen
 from . import common
 from .common import yuan
 from .tables import RowsModel, rows_view
@@ -49,6 +51,7 @@ COLUMNS = (
     ("审批编号", 110),
     ("计算说明", 300),
 )
+APPROVAL_COLUMN = 6
 
 
 class CalculationPanel(QDialog):
@@ -78,7 +81,8 @@ class CalculationPanel(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setSizeGripEnabled(True)
         self._build()
-        self.resize(1100, 620)
+        # 16 lines and more without scrolling on a 1366×768 laptop.
+        fit_to_screen(self, 1180, 696)
         self.refresh()
 
     # --- building ---------------------------------------------------------------------------
@@ -108,6 +112,10 @@ class CalculationPanel(QDialog):
         self.model = RowsModel([_(h) for h, _w in COLUMNS], right=(0, 2, 4, 5), parent=self)
         self.table = rows_view(self.model, [w for _h, w in COLUMNS], self, numbered=False)
         self.table.setObjectName("calculationLines")
+        # Explanations are read whole: they wrap in their (stretching) column and the row
+        # grows. A calculation has tens of lines, so measuring its rows costs nothing.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.total_label = QLabel(self)
         self.total_label.setObjectName("totalLabel")
         font = self.total_label.font()
@@ -194,11 +202,11 @@ class CalculationPanel(QDialog):
                 _(
                     "{name}  {at}",
                     name=view.computed_by or _("（未记录）"),
-                    at=common.when(view.computed_at),
+                    at=common.when(view.computed_at, self.db),
                 )
             )
             self.checked_label.setText(
-                _("{name}  {at}", name=view.checked_by, at=common.when(view.checked_at))
+                _("{name}  {at}", name=view.checked_by, at=common.when(view.checked_at, self.db))
                 if view.checked_at
                 else _("尚未复核")
             )
@@ -223,6 +231,8 @@ class CalculationPanel(QDialog):
                         text=ln.explanation,
                     )
             self.model.set_rows(rows, marked=marked)
+            # The approval column only where a line has an approval: room for explanations.
+            self.table.setColumnHidden(APPROVAL_COLUMN, not marked)
             self.total_label.setText(_("合计：{amount} 元", amount=yuan(view.total_fen)))
             self.upper_label.setText(_("大写：{upper}", upper=view.total_upper))
             self.compute_button.setText(_("重新计算"))
@@ -254,7 +264,7 @@ class CalculationPanel(QDialog):
     def compute(self) -> None:
         before = self.view
         try:
-            view = self.service.compute(self.household_id, as_of=common.today())
+            view = self.service.compute(self.household_id, as_of=common.today(self.db))
         except (UserError, StorageError) as exc:
             dialogs.show_error(self, _("无法计算"), exc.message)
             return

@@ -60,7 +60,7 @@ class RecomputeDialog(QDialog):
         self.batch = BATCH  # households per transaction (and per progress step)
         self.max_ids: int | None = None  # more changed households: ``changed_ids`` is None
         self.label = QLabel(
-            _("按 {day} 生效的补偿方案重新计算全部已核算的户…", day=common.today()), self
+            _("按 {day} 生效的补偿方案重新计算全部已核算的户…", day=common.today(db)), self
         )
         self.label.setWordWrap(True)
         self.bar = QProgressBar(self)
@@ -92,7 +92,7 @@ class RecomputeDialog(QDialog):
     def start(self) -> None:
         from ...services.calculation.recompute import recompute_all_with_changes
 
-        db, operator, as_of = self.db, self.operator, common.today()
+        db, operator, as_of = self.db, self.operator, common.today(self.db)
         batch, max_ids = self.batch, self.max_ids
 
         def work(progress: object, cancel: object) -> object:

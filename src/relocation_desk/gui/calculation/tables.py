@@ -15,6 +15,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from ..columns import fit_columns
+
 __all__ = ["RowsModel", "rows_view"]
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -113,6 +115,5 @@ def rows_view(
     hh = view.horizontalHeader()
     hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     hh.setStretchLastSection(True)
-    for col, width in enumerate(widths):
-        view.setColumnWidth(col, width)
+    fit_columns(view, widths)  # the widths, or more where a header needs it
     return view

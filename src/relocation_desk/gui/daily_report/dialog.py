@@ -8,6 +8,7 @@ report is shown and printed exactly as frozen; later edits count on the next day
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
 from datetime import date
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -37,13 +39,16 @@ from ...services.errors import UserError
 from ...storage.errors import StorageError
 from .. import dialogs
 from ..access import Action, gate
-from ..background import run_busy
+from ..columns import fit_small_table, table_width
 from ..combos import index_of
+from ..progress_dialog import Cancelled, run_with_progress
+from ..screen import free_area
 
 if TYPE_CHECKING:
     from ...services.households.service import OperatorRef
     from ...services.progress.daily_report import DailyReportData, ReportRow
     from ...services.progress.service import Figures
+    from ...services.progress_report import Progress
     from ...storage.db import Database
 
 # Who may freeze: the team leader for the team's report, HQ for any (DOMAIN "daily report").
@@ -123,6 +128,10 @@ class DailyReportDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.headline.setFont(font)
+        self.freshness = QLabel(self)  # HQ: how fresh each team's merged data is
+        self.freshness.setObjectName("reportFreshness")
+        self.freshness.setWordWrap(True)
+        self.freshness.setVisible(False)
 
         self.columns = [c for c in columns() if c.summary]
         self.tabs = QTabWidget(self)
@@ -169,12 +178,14 @@ class DailyReportDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.state)
         layout.addWidget(self.headline)
+        layout.addWidget(self.freshness)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         self.day.dateChanged.connect(lambda _d: self._clear())
         self.scope.currentIndexChanged.connect(lambda _i: self._clear())
         self._clear()
         self.resize(1180, 620)
+        self._fit_tables()
 
     # --- the figures --------------------------------------------------------------------------
     def selected_day(self) -> date:
@@ -188,6 +199,7 @@ class DailyReportDialog(QDialog):
         for table in self.tables.values():
             table.setRowCount(0)
         self.headline.clear()
+        self.freshness.setVisible(False)
         self.state.setText(_("选好日期和范围后点“统计”。"))
         for b in (self.xlsx_button, self.pdf_button, self.freeze_button):
             b.setEnabled(False)
@@ -197,12 +209,21 @@ class DailyReportDialog(QDialog):
 
         day, team = self.selected_day(), self.selected_team()
 
-        def work() -> DailyReportData:
-            frozen = daily_report.load_frozen(self.db, day, team_id=team)
-            return frozen if frozen is not None else daily_report.build(self.db, day, team_id=team)
+        db = self.db
+
+        def work(progress: Progress) -> DailyReportData:
+            frozen = daily_report.load_frozen(db, day, team_id=team)
+            if frozen is not None:
+                return frozen
+            return daily_report.build(db, day, team_id=team, progress=progress)
 
         try:
-            data = run_busy(self, _("正在统计 {day} 的进度…", day=day.isoformat()), work)
+            data = run_with_progress(
+                self, _("统计日报"), work, text=_("正在统计 {day} 的进度…", day=day.isoformat())
+            )
+        except Cancelled:
+            self.state.setText(_("已取消统计。选好日期和范围后点“统计”。"))
+            return
         except (UserError, StorageError) as exc:
             dialogs.show_error(self, _("无法生成日报"), exc.message)
             return
@@ -235,15 +256,36 @@ class DailyReportDialog(QDialog):
               signed=f"{t.signed:,}", pct=f"{t.signed_pct:.1f}%", paid=f"{t.paid:,}",
               vacated=f"{t.vacated:,}", overdue=f"{t.overdue:,}")
         )  # fmt: skip
+        stale = [f.text for f in data.freshness if f.stale]
+        self.freshness.setText(
+            _("数据报送：{teams}", teams="；".join(stale)) if stale
+            else _("数据报送：各工作组今天都已报送")
+        )  # fmt: skip
+        self.freshness.setStyleSheet("color: #b71c1c;" if stale else "")
+        self.freshness.setVisible(bool(data.freshness))
         for key, rows in (("teams", data.teams), ("villages", data.villages),
                           ("persons", data.persons)):  # fmt: skip
             self._fill(self.tables[key], rows, data.total)
+        self._fit_tables()
         self.xlsx_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
         # A team's report by its leader (or HQ); the project's by HQ.
         team = self.selected_team()
         gate(self.freeze_button, self.operator, Action.FREEZE_DAILY_REPORT, team,
              enabled=not data.frozen)  # fmt: skip
+
+    def _fit_tables(self) -> None:
+        """Columns as wide as their figures and headers; the dialog as wide as its widest
+        table, up to the screen (then the table scrolls sideways)."""
+        for table in self.tables.values():
+            fit_small_table(table)
+        widest = max(table_width(t) for t in self.tables.values())
+        margins = self.layout().contentsMargins()
+        frame = self.tabs.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) * 2
+        wanted = widest + margins.left() + margins.right() + frame + 16  # + the tab's pane
+        room = free_area(self)
+        if wanted > self.width():
+            self.resize(min(wanted, room.width()), min(self.height(), room.height()))
 
     def _fill(self, table: QTableWidget, rows: tuple[ReportRow, ...], total: Figures) -> None:
         """One line per team/village/person and a bold 合计 line to check them against."""
@@ -276,7 +318,15 @@ class DailyReportDialog(QDialog):
         if path is None:
             return
         try:
-            run_busy(self, _("正在写入 Excel…"), lambda: write_daily_xlsx(path, data))
+            run_with_progress(
+                self,
+                _("保存日报"),
+                lambda progress: write_daily_xlsx(path, data, progress=progress),
+                text=_("正在写入 Excel…"),
+            )
+        except Cancelled:
+            dialogs.show_info(self, _("保存日报"), _("已取消导出，没有写出文件。"))
+            return
         except OSError as exc:
             dialogs.show_error(
                 self, _("无法保存"), _("无法写入 {path}：{error}", path=path, error=exc)
@@ -293,7 +343,15 @@ class DailyReportDialog(QDialog):
         folder = Path(tempfile.mkdtemp(prefix="relocation-desk-"))
         path = folder / (self._file_stem() + ".pdf")
         try:
-            run_busy(self, _("正在生成 PDF…"), lambda: write_daily_pdf(path, data))
+            run_with_progress(
+                self,
+                _("打印日报"),
+                lambda progress: write_daily_pdf(path, data, progress=progress),
+                text=_("正在生成 PDF…"),
+            )
+        except Cancelled:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
         except OSError as exc:
             dialogs.show_error(
                 self, _("无法生成 PDF"), _("无法写入 {path}：{error}", path=path, error=exc)
@@ -315,12 +373,18 @@ class DailyReportDialog(QDialog):
               scope=data.scope_name, day=day.isoformat()),
         ):  # fmt: skip
             return
+        db, operator = self.db, self.operator
         try:
-            frozen = run_busy(
+            frozen = run_with_progress(
                 self,
                 _("正在冻结日报…"),
-                lambda: daily_report.freeze(self.db, day, team_id=team, operator=self.operator),
+                lambda progress: daily_report.freeze(
+                    db, day, team_id=team, operator=operator, progress=progress
+                ),
             )
+        except Cancelled:
+            dialogs.show_info(self, _("冻结日报"), _("已取消冻结，日报没有冻结。"))
+            return
         except (UserError, StorageError) as exc:
             dialogs.show_error(self, _("不能冻结"), exc.message)
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,13 +23,13 @@ def install(window: FeatureWindow) -> None:
 
 
 def open_daily_report(window: FeatureWindow, today: date | None = None) -> DailyReportDialog:
-    from ...services.progress.facts import LOCAL_TZ
+    from ...services.clock import project_today
     from .dialog import DailyReportDialog
 
     assert window.db is not None
     teams = dict(window.register.teams) if window.register is not None else {}
     # The project's calendar day (as the dashboard and the cut-off use), not this computer's.
-    day = today or datetime.now(LOCAL_TZ).date()
+    day = today or project_today(window.db)
     dialog = DailyReportDialog(window.db, window.operator, teams, day, window)
     dialog.setModal(False)
     dialog.show()

@@ -497,6 +497,15 @@ class BarChart(QWidget):
     def leaveEvent(self, event: object) -> None:
         self.set_hover(-1)
 
+    def shown_note(self, index: int) -> str:
+        """Row ``index``'s note as painted: whole, or cut with "…" when there is no room."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        x = self._columns()[3] + 8 + QFontMetricsF(bold).horizontalAdvance("100.0%") + 10
+        return QFontMetricsF(self.font()).elidedText(
+            self._rows[index].note, Qt.TextElideMode.ElideRight, self.width() - x - 4
+        )
+
     # --- painting -----------------------------------------------------------------------------
     def _columns(self) -> tuple[float, float, float, float]:
         """x of rank, label, bar start, bar end."""
@@ -509,9 +518,12 @@ class BarChart(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         pct_w = QFontMetricsF(bold).horizontalAdvance("100.0%") + 10
-        note_w = max((fm.horizontalAdvance(r.note) for r in self._rows), default=0)
-        note_w = min(note_w + 12, self.width() * 0.32)
         bar_left = 6 + rank_w + label_w + 10
+        # The note after the percentage ("62/143 户 · 今日 +4 · 2 天未报送") is shown whole
+        # while the bar keeps a fifth of the width; only narrower than that is it cut.
+        note_w = max((fm.horizontalAdvance(r.note) for r in self._rows), default=0)
+        room = self.width() - bar_left - max(self.width() * 0.2, 40) - pct_w - 6
+        note_w = min(note_w + 12, max(room, self.width() * 0.32))
         bar_right = self.width() - pct_w - note_w - 6
         return 6, 6 + rank_w, bar_left, max(bar_right, bar_left + 40)
 
@@ -576,8 +588,7 @@ class BarChart(QWidget):
                 painter.setFont(self.font())
                 painter.setPen(MUTED)
                 x = bar_r + 8 + QFontMetricsF(bold).horizontalAdvance("100.0%") + 10
-                note = fm.elidedText(r.note, Qt.TextElideMode.ElideRight, self.width() - x - 4)
-                painter.drawText(QPointF(x, base), note)
+                painter.drawText(QPointF(x, base), self.shown_note(i))
         if self._hover >= 0:
             painter.setFont(self.font())
             row = self.row_rect(self._hover)

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ...services.progress import service as progress
 from ...services.progress.facts import Facts
+from ...services.progress.freshness import TeamFreshness, team_freshness
 from ...services.progress.service import CaseRow, Figures, Tally, TeamRank, TrendPoint
 from ...storage.db import Database
 
@@ -55,6 +56,8 @@ class DashboardData:
     due: list[CaseRow]
     overdue: list[CaseRow]
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+    # At HQ: each team's newest package (team id → freshness); empty on a laptop.
+    freshness: dict[uuid.UUID, TeamFreshness] = field(default_factory=dict)
     counted: Tally | None = field(default=None, repr=False, compare=False)  # for re-use
 
 
@@ -87,6 +90,8 @@ def compute(
     lap("due_soon")
     late = progress.overdue(db, query.day, team_id=query.team_id, facts=facts)
     lap("overdue")
+    freshness = team_freshness(db)
+    lap("freshness")
     teams = sorted(facts.teams.items(), key=lambda item: item[1][0])
     return DashboardData(
         query=query,
@@ -99,6 +104,7 @@ def compute(
         overdue=late,
         timings=timings,
         counted=counted,
+        freshness=freshness,
     )
 
 

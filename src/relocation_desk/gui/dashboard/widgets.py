@@ -20,8 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.status import STATUS_LABELS
 from ...i18n import _
 from ...services.progress.service import CaseRow
+from ..columns import fit_columns
+from ..wrapped_label import unbroken
 from . import charts
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -42,13 +45,14 @@ QTableView { border: none; gridline-color: #eef1f4; }
 
 
 def yuan_text(fen: int) -> str:
-    """A large amount for a tile: ``138.4 亿元``, ``4,616.4 万元``, ``950 元``."""
+    """A large amount for a tile, with its unit, unbreakable: ``138.4 亿元``, ``4,616.4 万元``,
+    ``950 元``."""
     yuan = fen / 100
     if abs(yuan) >= 100_000_000:
-        return _("{n} 亿元", n=f"{yuan / 100_000_000:,.1f}")
+        return unbroken(_("{n} 亿元", n=f"{yuan / 100_000_000:,.1f}"))
     if abs(yuan) >= 10_000:
-        return _("{n} 万元", n=f"{yuan / 10_000:,.1f}")
-    return _("{n} 元", n=f"{yuan:,.0f}")
+        return unbroken(_("{n} 万元", n=f"{yuan / 10_000:,.1f}"))
+    return unbroken(_("{n} 元", n=f"{yuan:,.0f}"))
 
 
 def days_left_text(days_left: int) -> str:
@@ -138,12 +142,19 @@ class Tile(QFrame):
         layout.addLayout(number)
         layout.addWidget(self.strip)
         layout.addWidget(self.detail)
-        self.detail.setWordWrap(False)
-        # Long details (English, narrow screens) are cut, never widen the row of tiles; the
-        # tooltip has the whole line.
+        # Long details (English, narrow screens) wrap and the row of tiles grows taller; they
+        # never widen it.
+        self.detail.setWordWrap(True)
+        self.title.setWordWrap(True)
         for label in (self.detail, self.title):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        # The title may wrap between its words but is never narrower than its longest word:
+        # today's change beside it ("Closed Today +10") takes room from the tile's neighbours.
+        fm = self.title.fontMetrics()
+        self.title.setMinimumWidth(
+            max((fm.horizontalAdvance(w) for w in title.split()), default=0) + 2
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     def set(
         self,
@@ -186,6 +197,18 @@ class Panel(QFrame):
 
 
 COLUMNS = ("户编号", "户主", "工作组", "责任人", "状态", "期限", "剩余")
+STATUS_COLUMN = COLUMNS.index("状态")
+TEAM_COLUMN = COLUMNS.index("工作组")
+
+
+def two_lines(header: str) -> str:
+    """A header of several words ("Head of household") on two lines at the space nearest its
+    middle, so seven columns fit half the dashboard; a header without spaces stays whole."""
+    spaces = [i for i, c in enumerate(header) if c == " "]
+    if not spaces:
+        return header
+    at = min(spaces, key=lambda i: abs(2 * i - len(header)))
+    return header[:at] + "\n" + header[at + 1 :]
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -195,7 +218,7 @@ class CaseTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[CaseRow] = []
-        self._headers = [_(c) for c in COLUMNS]
+        self._headers = [two_lines(_(c)) for c in COLUMNS]
 
     def set_rows(self, rows: Sequence[CaseRow]) -> None:
         self.beginResetModel()
@@ -257,7 +280,7 @@ class CaseTable(QTableView):
 
     empty_text = ""
 
-    WIDTHS = (78, 66, 96, 60, 56, 84)
+    WIDTHS = (78, 66, 72, 60, 56, 84)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -277,8 +300,13 @@ class CaseTable(QTableView):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
         hh.setHighlightSections(False)
-        for col, width in enumerate(self.WIDTHS):
-            self.setColumnWidth(col, width)
+        self.fit_columns()
+
+    def fit_columns(self, teams: Sequence[str] = ()) -> None:
+        """Columns as wide as their headers and the widest values they can hold (every status,
+        the ``teams`` named); a column is never narrowed below its width in ``WIDTHS``."""
+        statuses = [_(label) for label in STATUS_LABELS.values()]
+        fit_columns(self, self.WIDTHS, {STATUS_COLUMN: statuses, TEAM_COLUMN: teams})
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

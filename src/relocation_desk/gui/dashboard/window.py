@@ -15,14 +15,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,11 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import _
+from ...services.clock import project_now, project_today
 from ...services.households.service import OperatorRef
-from ...services.progress.facts import LOCAL_TZ
 from ...services.progress.service import TeamRank, TrendPoint
 from ...storage.db import Database
 from ..combos import index_of
+from ..screen import fit_to_screen
 from . import chart_scale as cs
 from . import charts
 from .loader import DUE_DAYS, DashboardData, DashboardLoader, Query
@@ -53,7 +53,7 @@ class Dashboard(QWidget):
     """The dashboard window. ``open_household(id)`` is called for a double-clicked case."""
 
     refreshed = Signal()  # after new figures are shown
-    DEFAULT_SIZE = (1366, 768)
+    DEFAULT_SIZE = (1366, 696)  # a 1366×768 laptop less its taskbar and title bar
 
     def __init__(
         self,
@@ -89,7 +89,7 @@ class Dashboard(QWidget):
         self._stale = True  # a change arrived while hidden
         self._requested_at = 0.0
         self._build()
-        self.resize(*self.DEFAULT_SIZE)
+        fit_to_screen(self, *self.DEFAULT_SIZE)
         self._update_title()
 
     # --- construction ---------------------------------------------------------------------------
@@ -105,7 +105,7 @@ class Dashboard(QWidget):
         self.date_edit.setObjectName("dashDate")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        day = self._today or datetime.now(LOCAL_TZ).date()
+        day = self._today or project_today(self.loader.db)
         self.date_edit.setDate(QDate(day.year, day.month, day.day))
         self.date_edit.dateChanged.connect(lambda _d: self.refresh())
         self.team = QComboBox(self)
@@ -174,6 +174,11 @@ class Dashboard(QWidget):
         self.rank_scroll.viewport().setAutoFillBackground(False)
         self.ranking.setAutoFillBackground(False)
         self.rank_panel.body.addWidget(self.rank_scroll, 1)
+        self.freshness = QLabel(self.rank_panel)  # HQ: teams whose data is not today's
+        self.freshness.setObjectName("teamFreshness")
+        self.freshness.setWordWrap(True)
+        self.freshness.setVisible(False)
+        self.rank_panel.body.addWidget(self.freshness)
 
         self.due_panel = Panel(self._due_title(0), self)
         self.due_table = CaseTable(self.due_panel)
@@ -189,16 +194,20 @@ class Dashboard(QWidget):
             # Enter, and a double-click (the style's activation), open the household.
             table.activated.connect(lambda index, t=table: self._open(t, index.row()))
 
-        grid = QGridLayout()
+        # The charts share the width 11 : 9; the two case tables (seven columns each) half and
+        # half, so every column of either shows at 1366 pixels in English too.
+        charts_row = QHBoxLayout()
+        charts_row.setSpacing(8)
+        charts_row.addWidget(self.trend_panel, 11)
+        charts_row.addWidget(self.rank_panel, 9)
+        cases_row = QHBoxLayout()
+        cases_row.setSpacing(8)
+        cases_row.addWidget(self.due_panel, 1)
+        cases_row.addWidget(self.overdue_panel, 1)
+        grid = QVBoxLayout()
         grid.setSpacing(8)
-        grid.addWidget(self.trend_panel, 0, 0)
-        grid.addWidget(self.rank_panel, 0, 1)
-        grid.addWidget(self.due_panel, 1, 0)
-        grid.addWidget(self.overdue_panel, 1, 1)
-        grid.setColumnStretch(0, 11)
-        grid.setColumnStretch(1, 9)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
+        grid.addLayout(charts_row, 3)
+        grid.addLayout(cases_row, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
         layout.setSpacing(8)
@@ -315,7 +324,8 @@ class Dashboard(QWidget):
         self._fill_teams(data.teams)
         self._fill_tiles(data)
         self._fill_trend(data.trend)
-        self._fill_ranking(data.ranking)
+        self._fill_ranking(data.ranking, data)
+        self._fill_freshness(data)
         self.due_table.cases.set_rows(data.due)
         self.due_panel.title.setText(self._due_title(len(data.due)))
         self.overdue_table.cases.set_rows(data.overdue)
@@ -332,7 +342,11 @@ class Dashboard(QWidget):
         seconds = time.perf_counter() - self._requested_at if self._requested_at else 0.0
         self.status.setStyleSheet("")
         self.status.setText(
-            _("更新于 {at}（{s} 秒）", at=datetime.now().strftime("%H:%M:%S"), s=f"{seconds:.1f}")
+            _(
+                "更新于 {at}（{s} 秒）",
+                at=project_now(self.loader.db).strftime("%H:%M:%S"),
+                s=f"{seconds:.1f}",
+            )
         )
         self.refreshed.emit()
 
@@ -345,6 +359,8 @@ class Dashboard(QWidget):
         self.team.addItem(_("全部工作组"), None)
         for tid, name in teams:
             self.team.addItem(name, tid)
+        for table in (self.due_table, self.overdue_table):
+            table.fit_columns([name for _tid, name in teams])
         index = index_of(self.team, self._team_id)
         if index < 0:  # the team is gone (another database)
             index, self._team_id = 0, None
@@ -441,11 +457,26 @@ class Dashboard(QWidget):
 
     def _when(self, day: date) -> str:
         """ "今日" for today's figures, "当日" for another day's."""
-        today = self._today or datetime.now(LOCAL_TZ).date()
+        today = self._today or project_today(self.loader.db)
         return _("今日") if day == today else _("当日")
 
-    def _fill_ranking(self, ranking: list[TeamRank]) -> None:
+    def _fill_freshness(self, data: DashboardData) -> None:
+        stale = [f.text for f in data.freshness.values() if f.stale]
+        self.freshness.setText(
+            _("数据报送：{teams}", teams="；".join(stale)) if stale
+            else _("数据报送：各工作组今天都已报送")
+        )  # fmt: skip
+        self.freshness.setStyleSheet(f"color: {charts.VERMILLION};" if stale else "")
+        self.freshness.setVisible(bool(data.freshness))
+
+    def _fill_ranking(self, ranking: list[TeamRank], data: DashboardData | None = None) -> None:
         when = self._when(self.day)
+        fresh = data.freshness if data is not None else {}
+
+        def late(team_id: uuid.UUID) -> str:
+            f = fresh.get(team_id)
+            return f" · {f.short}" if f is not None and f.stale else ""
+
         rows = [
             charts.BarRow(
                 r.team_id,
@@ -458,7 +489,8 @@ class Dashboard(QWidget):
                     h=cs.group_digits(r.households),
                     when=when,
                     t=r.signed_today,
-                ),
+                )
+                + late(r.team_id),
                 percent=r.signed_pct,
             )
             for r in ranking

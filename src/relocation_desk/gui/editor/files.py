@@ -8,6 +8,7 @@ folder of 10 MB phone photos never freezes the form.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import _
+from ...services.clock import shown
 
 if TYPE_CHECKING:
     from ...services.households.service import FileRow, HistoryEntry
@@ -108,7 +110,7 @@ class PhotosPage(QWidget):
         self._placeholder.fill(Qt.GlobalColor.lightGray)
         _thumbnail_sink().ready.connect(self._thumbnail_ready)
 
-    def show_files(self, files: Sequence[FileRow]) -> None:
+    def show_files(self, files: Sequence[FileRow], zone: tzinfo | None = None) -> None:
         self.list.clear()
         self._items.clear()
         pool = QThreadPool.globalInstance()
@@ -116,7 +118,7 @@ class PhotosPage(QWidget):
             path, name = f.path, f.original_name
             item = QListWidgetItem(QIcon(self._placeholder), name)
             item.setData(_PATH_ROLE, str(path))
-            added = f.added_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            added = shown(f.added_at, zone)
             item.setToolTip(_("{name}\n添加于 {at}", name=name, at=added))
             self.list.addItem(item)
             self._items[str(path)] = item
@@ -161,11 +163,11 @@ class HistoryPage(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
 
-    def show_entries(self, entries: Sequence[HistoryEntry]) -> None:
+    def show_entries(self, entries: Sequence[HistoryEntry], zone: tzinfo | None = None) -> None:
         self.clear()
         ordered = sorted(entries, key=lambda e: e.at, reverse=True)
         for e in ordered:
-            at = e.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            at = shown(e.at, zone)
             top = QTreeWidgetItem([at, e.who, e.title])
             for line in e.details:
                 child = QTreeWidgetItem(["", "", line])

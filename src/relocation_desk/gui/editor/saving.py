@@ -12,13 +12,13 @@ ever lost.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from ...domain.household_form import HouseholdForm, Problem, Severity
 from ...domain.household_form import validate_form as validate
 from ...i18n import _
+from ...services.clock import project_now
 from ...services.households.service import ConcurrentEdit, ValidationFailed
 from ...storage.errors import StorageError
 from .. import dialogs
@@ -144,7 +144,7 @@ class SavingMixin:
 
     def _after_save(self, result: SavedHousehold) -> None:
         self._show_stored(result.id)
-        self._say(_("已保存（{time}）", time=datetime.now().strftime("%H:%M:%S")))
+        self._say(_("已保存（{time}）", time=project_now(self.service.db).strftime("%H:%M:%S")))
         self.saved.emit(result.id)
 
     def _show_stored(self, household_id: UUID) -> None:
@@ -180,7 +180,12 @@ class SavingMixin:
             self._say(_("草稿未能自动保存：{reason}", reason=exc.strerror or exc), error=True)
             return
         if written:
-            self._say(_("已自动保存草稿（{time}）", time=datetime.now().strftime("%H:%M:%S")))
+            self._say(
+                _(
+                    "已自动保存草稿（{time}）",
+                    time=project_now(self.service.db).strftime("%H:%M:%S"),
+                )
+            )
 
     def _offer_draft(self) -> None:
         found = self.draft.find(self._saved_form)

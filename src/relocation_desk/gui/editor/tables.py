@@ -80,10 +80,9 @@ class RowTable(QTableWidget):
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
         metrics = header.fontMetrics()
         for i, c in enumerate(columns):
-            # Wide enough for the header (English ones are longer), within reason: a header
-            # still too long is elided and shown whole in its tooltip.
+            # Wide enough for the header in either language (English ones are longer).
             wanted = metrics.horizontalAdvance(c.header) + 16
-            self.setColumnWidth(i, max(c.width, min(wanted, 2 * c.width)))
+            self.setColumnWidth(i, max(c.width, wanted))
             self.horizontalHeaderItem(i).setToolTip(c.header)
         vh = self.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

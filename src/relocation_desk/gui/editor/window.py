@@ -28,13 +28,16 @@ from ... import fonts
 from ...domain.household_form import HEAD_RELATION, HouseholdForm, Problem, Severity
 from ...domain.household_form import validate_form as validate
 from ...i18n import _
+from ...services.clock import project_zone
 from ...services.households.service import FileProblem
 from ...storage.errors import StorageError
 from .. import dialogs
 from ..access import Action, best_case_team, gate, why_not
+from ..screen import fit_to_screen
 from .basic import BasicPage
 from .drafts import DraftKeeper
 from .files import HistoryPage, PhotosPage
+from .foreign_ids import ForeignIdWatch
 from .problems import SECTIONS, KeptProblems, ProblemsList, place, severity_icon, split_path, where
 from .saving import SavingMixin
 from .tables import AttachmentsTable, MembersTable, RowPage, RowTable, StructuresTable
@@ -87,6 +90,8 @@ class HouseholdEditor(SavingMixin, QDialog):
         self._draft_due = 0.0
         self._printable = fonts.covered_codepoints()
         self._build()
+        self.foreign_ids = ForeignIdWatch(service.db, self.members, self._validate_now)
+        self.foreign_ids.check_form(form)
         self.fill_widgets(form)
         self._apply_permissions()
         from ..features import install_editor_features
@@ -172,7 +177,7 @@ class HouseholdEditor(SavingMixin, QDialog):
         layout.addLayout(bottom)
         self._validate_timer = self._timer(VALIDATE_DELAY_MS, self._validate_now)
         self._draft_timer = self._timer(DRAFT_DELAY_MS, self._write_draft)
-        self.resize(1180, 700)  # fits a 1366×768 laptop screen
+        fit_to_screen(self, 1180, 696)  # fits a 1366×768 laptop screen
 
     def _row_page(self, section: str, add: str, remove: str, *, movable: bool = False) -> RowPage:
         return RowPage(
@@ -249,7 +254,11 @@ class HouseholdEditor(SavingMixin, QDialog):
         self._validate_timer.stop()
         form = self.form = self.form_from_widgets()
         # A read-only household shows masked ID numbers: no point checking them.
-        live = [] if self.read_only else validate(form, printable=self._printable)
+        live = (
+            []
+            if self.read_only
+            else validate(form, printable=self._printable) + self.foreign_ids.problems(form)
+        )
         self._problems = live + [p for p in self._kept.current(form) if p not in live]
         self._show_problems(form)
         self.setWindowModified(form != self._saved_form)
@@ -361,10 +370,14 @@ class HouseholdEditor(SavingMixin, QDialog):
         self._stale.discard(page)
         household = self._base.id
         if page == "photos":
-            self.photos.show_files(self.service.files(household) if household else [])
+            self.photos.show_files(
+                self.service.files(household) if household else [], project_zone(self.service.db)
+            )
             self.photos.note.setText("" if household else _("新登记的户：添加照片时会先保存这户"))
         else:
-            self.history.show_entries(self.service.history(household) if household else [])
+            self.history.show_entries(
+                self.service.history(household) if household else [], project_zone(self.service.db)
+            )
 
     def add_photos(self) -> None:
         paths = dialogs.ask_files(self)

@@ -13,7 +13,7 @@ from ...services.errors import UserError
 from ...storage.errors import StorageError
 from .. import dialogs
 from ..access import Action, gate, why_not
-from ..background import run_busy
+from ..progress_dialog import Cancelled, run_with_progress
 
 if TYPE_CHECKING:
     from ..hosts import FeatureWindow
@@ -54,7 +54,8 @@ def import_ledger(window: FeatureWindow) -> None:
 
 def export_ledger(window: FeatureWindow) -> None:
     from ...reports.ledger_xlsx import summary, write_ledger
-    from ...services.ledger.export import export_ledger
+    from ...services.ledger.export import LedgerRows, export_ledger
+    from ...services.progress_report import Progress
 
     db, operator = window.db, window.operator
     if db is None:
@@ -67,11 +68,17 @@ def export_ledger(window: FeatureWindow) -> None:
     if path is None:
         return
 
-    def work() -> dict[str, int]:
-        return export_ledger(db, path, write_ledger, operator)
+    def work(progress: Progress) -> dict[str, int]:
+        def write(part: Path, rows: LedgerRows) -> dict[str, int]:
+            return write_ledger(part, rows, progress=progress)
+
+        return export_ledger(db, path, write, operator, progress=progress)
 
     try:
-        counts = run_busy(window, _("正在导出完整台账…"), work)
+        counts = run_with_progress(window, _("导出台账"), work, text=_("正在导出完整台账…"))
+    except Cancelled:
+        dialogs.show_info(window, _("导出台账"), _("已取消导出，没有写出文件。"))
+        return
     except (UserError, StorageError) as exc:
         dialogs.show_error(window, _("导出失败"), exc.message)
         return

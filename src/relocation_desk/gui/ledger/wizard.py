@@ -5,7 +5,8 @@ every sheet's header, columns, village and group; the user corrects the columns 
 village/group names) while a preview of the first rows shows what each row would become; a
 check runs the whole import without writing (``dry_run``) and lists every rejected row and
 warning; the import itself is one transaction — all or nothing — and its report can be saved
-as xlsx + JSON. Slow steps run off the GUI thread (``background.run_busy``).
+as xlsx + JSON. Slow steps run off the GUI thread: reading the file with ``background.run_busy``,
+the check and the import with a progress bar and 取消 (``progress_dialog``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ from ...services.errors import UserError
 from ...storage.errors import StorageError
 from .. import dialogs
 from ..background import run_busy
+from ..columns import fit_columns
+from ..progress_dialog import Cancelled, run_with_progress
+from ..screen import fit_to_screen
 from .villages import VillageTeams
 
 if TYPE_CHECKING:
@@ -251,22 +255,24 @@ class MappingPage(QWizardPage):
         self.columns.verticalHeader().setVisible(False)
         hh = self.columns.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.columns.setColumnWidth(0, 44)
-        self.columns.setColumnWidth(2, 150)
-        self.columns.setColumnWidth(3, 110)
+        # 导入为: wide enough for the longest choice of its drop-down lists.
+        probe = QComboBox(self)
+        probe.addItems([_("不导入"), *field_labels().values()])
+        choices = probe.sizeHint().width()
+        probe.deleteLater()
+        fit_columns(self.columns, (44, 0, max(150, choices), 110))
 
         self.preview = QTableWidget(0, 3, self)
         self.preview.setObjectName("mappingPreview")
         self.preview.setHorizontalHeaderLabels([_("行号"), _("结果"), _("说明")])
         self.preview.verticalHeader().setVisible(False)
         self.preview.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.preview.setColumnWidth(0, 56)
-        self.preview.setColumnWidth(1, 130)
+        fit_columns(self.preview, (56, 130))
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.columns)
         split.addWidget(self.preview)
-        split.setSizes([480, 520])
+        split.setSizes([620, 500])  # the mapping needs its drop-down lists whole
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.info)
@@ -453,9 +459,7 @@ class CheckPage(QWizardPage):
         self.problems.setHorizontalHeaderLabels([_("工作表"), _("行号"), _("结果"), _("原因")])
         self.problems.verticalHeader().setVisible(False)
         self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.problems.setColumnWidth(0, 110)
-        self.problems.setColumnWidth(1, 56)
-        self.problems.setColumnWidth(2, 70)
+        fit_columns(self.problems, (110, 56, 70), {2: [_("未导入"), _("警告")]})
         self.error = _error_label(self)
         self.villages = VillageTeams(self)
         self.villages.changed.connect(self.run_check)
@@ -489,19 +493,28 @@ class CheckPage(QWizardPage):
         assert analysis is not None
         self.error.clear()
         self._checked = False
+        # Read on this thread: the work runs on another and must not touch widgets.
+        overrides, mark = self.wiz.overrides, self.mark.isChecked()
+        answers = self.villages.answers()
         try:
-            report = run_busy(
+            report = run_with_progress(
                 self,
-                _("正在检查全部行…"),
-                lambda: apply(
+                _("检查全部行"),
+                lambda progress: apply(
                     analysis,
                     target,
-                    mapping_overrides=self.wiz.overrides,
-                    mark_for_correction=self.mark.isChecked(),
+                    mapping_overrides=overrides,
+                    mark_for_correction=mark,
                     dry_run=True,
-                    village_team=self.villages.answers(),
+                    village_team=answers,
+                    progress=progress,
                 ),
+                text=_("正在检查全部行…"),
             )
+        except Cancelled:
+            self.error.setText(_("已取消检查，还不能导入；请点“上一步”再点“下一步”重新检查。"))
+            self.completeChanged.emit()
+            return
         except (UserError, StorageError) as exc:
             self.error.setText(exc.message)
             self.completeChanged.emit()
@@ -531,19 +544,27 @@ class CheckPage(QWizardPage):
         analysis, target = self.wiz.analysis, self.wiz.target
         assert analysis is not None
         operator = self.wiz.operator
+        # Read on this thread: the work runs on another and must not touch widgets.
+        overrides, mark = self.wiz.overrides, self.mark.isChecked()
+        answers = self.villages.answers()
         try:
-            self.wiz.report = run_busy(
+            self.wiz.report = run_with_progress(
                 self,
-                _("正在导入，请稍候（全部成功才会保存）…"),
-                lambda: apply(
+                _("导入台账"),
+                lambda progress: apply(
                     analysis,
                     target,
-                    mapping_overrides=self.wiz.overrides,
-                    mark_for_correction=self.mark.isChecked(),
+                    mapping_overrides=overrides,
+                    mark_for_correction=mark,
                     operator=operator,
-                    village_team=self.villages.answers(),
+                    village_team=answers,
+                    progress=progress,
                 ),
+                text=_("正在导入，请稍候（全部成功才会保存）…"),
             )
+        except Cancelled:
+            dialogs.show_info(self, _("导入台账"), _("已取消导入，数据库没有任何改动。"))
+            return False
         except (UserError, StorageError) as exc:
             dialogs.show_error(
                 self, _("导入失败"), _("{message}\n数据库没有任何改动。", message=exc.message)
@@ -616,7 +637,9 @@ class LedgerWizard(QWizard):
         self.setObjectName("ledgerWizard")
         self.setWindowTitle(_("导入Excel台账"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        # The import is done on the last page: nothing is left to cancel there, only 完成.
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setButtonText(QWizard.WizardButton.NextButton, _("下一步 >"))
         self.setButtonText(QWizard.WizardButton.BackButton, _("< 上一步"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("完成"))
@@ -634,7 +657,7 @@ class LedgerWizard(QWizard):
         self.done_page = DonePage(self)
         for page in (self.file_page, self.mapping_page, self.check_page, self.done_page):
             self.addPage(page)
-        self.resize(1000, 640)
+        fit_to_screen(self, 1180, 640)
 
     @property
     def imported(self) -> bool:

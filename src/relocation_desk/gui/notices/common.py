@@ -35,9 +35,10 @@ from ...domain.status import NoticeKind
 from ...i18n import _
 from ...services.errors import UserError
 from .. import dialogs
-from ..background import run_busy
+from ..columns import fit_columns
 from ..combos import index_of
 from ..printing import preview as pdf_preview
+from ..progress_dialog import Cancelled, run_with_progress
 
 if TYPE_CHECKING:
     from ...services.households.choices import Choice
@@ -79,8 +80,7 @@ def list_table(parent: QWidget, headers: list[str], widths: tuple[int, ...]) -> 
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
-    for col, width in enumerate(widths):
-        table.setColumnWidth(col, width)
+    fit_columns(table, widths)  # the widths, or more where a header needs it
     return table
 
 
@@ -105,15 +105,16 @@ class PhotoAnswer:
     taken_on: date
 
 
-def ask_notice_photo(parent: QWidget | None, posted_from: date) -> PhotoAnswer | None:
-    """A photo of the posted sheet and the day it was taken (default: first day posted)."""
+def ask_notice_photo(parent: QWidget | None, posted_from: date, today: date) -> PhotoAnswer | None:
+    """A photo of the posted sheet and the day it was taken (default: first day posted, or
+    ``today``, the project's, when that is later)."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(_("添加公示张贴照片"))
     path_edit = QLineEdit(dialog)
     path_edit.setReadOnly(True)
     browse = QPushButton(_("选择照片…"), dialog)
     # Usually photographed on the day it was posted, or today when that is later.
-    taken = date_edit(max(posted_from, date.today()), dialog)
+    taken = date_edit(max(posted_from, today), dialog)
 
     def choose() -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -211,7 +212,19 @@ def preview_round(
     with tempfile.TemporaryDirectory(prefix="rd-notice-") as tmp:
         path = Path(tmp) / round_file_name(view, changes=changes)
         try:
-            run_busy(parent, _("正在生成公示 PDF…"), lambda: render(view, path, paper=paper))
+            run_with_progress(
+                parent,
+                _("生成公示 PDF"),
+                lambda progress: render(view, path, paper=paper, progress=progress),
+                text=_("正在生成公示 PDF…"),
+            )
+        except Cancelled:
+            dialogs.show_info(
+                parent,
+                _("生成公示 PDF"),
+                _("已取消生成 PDF。公示本身不受影响，可在“公示轮次与照片”中随时重印。"),
+            )
+            return
         except OSError as exc:
             dialogs.show_error(
                 parent,

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from ...i18n import _
 from ...services.access import team_of_household
+from ...services.clock import project_today
 from ...services.errors import UserError
 from .. import dialogs
 from ..access import Action, gate
+from ..columns import grow_to_contents
 from . import common as notice_common
 from .common import date_edit, list_table, qdate_value, village_combo
 
@@ -113,7 +115,7 @@ class RecordObjectionDialog(QDialog):
         self.subject.lineEdit().setPlaceholderText(_("对哪一项有异议：选择或输入，如 附属物：水井"))
         self.text = QPlainTextEdit(self)
         self.text.setPlaceholderText(_("异议内容：异议人的说法、认为正确的数字和理由"))
-        self.received = date_edit(date.today(), self)
+        self.received = date_edit(project_today(db), self)
         self.file_list = QListWidget(self)
         self.file_list.setMaximumHeight(80)
         self.add_files_button = QPushButton(_("添加材料…"), self)
@@ -331,7 +333,7 @@ class ObjectionsDialog(QDialog):
                 village_id, include_decided=self.show_decided.isChecked()
             )
             self.round_titles = {r.id: r.title for r in self.records.rounds(village_id)}
-        today = date.today()
+        today = project_today(self.db)
         self.table.setRowCount(len(self.objections))
         overdue = 0
         for row, o in enumerate(self.objections):
@@ -353,6 +355,7 @@ class ObjectionsDialog(QDialog):
                 if colour is OVERDUE and col == 6:
                     item.setForeground(QColor("#b3261e"))  # still visible when selected
                 self.table.setItem(row, col, item)
+        grow_to_contents(self.table)
         open_count = sum(o.status == "open" for o in self.objections)
         text = _("待处理 {n} 件", n=open_count)
         if overdue:

@@ -1,11 +1,11 @@
 """张榜公示…: choose the scope, kind and paper; post a new round if the public figures changed
 since the last round of that scope and kind, else reprint the last round; then preview and
-print it. Posting (10,000 rows take a few seconds) runs off the GUI thread."""
+print it. Posting (10,000 rows take a few seconds) runs off the GUI thread with a progress
+dialog; 取消 rolls the posting back until it is being saved."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 from ...domain.status import STATUS_LABELS, HouseholdStatus, NoticeKind
 from ...i18n import _
 from ...services.access import team_of_village
+from ...services.clock import project_today
 from ...services.errors import UserError
 from .. import dialogs
 from ..access import Action, gate
-from ..background import run_busy
 from ..combos import index_of
+from ..progress_dialog import Cancelled, run_with_progress
 from .common import PAPERS, date_edit, kind_labels, preview_round, qdate_value
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ...services.households.service import OperatorRef
     from ...services.notices.records import ScopeSummary
     from ...services.notices.service import RoundView
+    from ...services.progress_report import Progress
     from ...storage.db import Database
 
 
@@ -97,7 +99,7 @@ class PostNoticeDialog(QDialog):
         self.paper = QComboBox(self)
         for paper in PAPERS:
             self.paper.addItem(_("{paper} 横向", paper=paper), paper)
-        self.start = date_edit(date.today(), self)
+        self.start = date_edit(project_today(db), self)
         self.days = QSpinBox(self)
         self.days.setRange(0, 365)
         self.days.setSpecialValueText(_("按方案规定"))
@@ -215,7 +217,7 @@ class PostNoticeDialog(QDialog):
         place = self.place.text()
         service = NoticeService(self.db, self.operator)
 
-        def work() -> RoundView:
+        def work(progress: Progress) -> RoundView:
             return service.post_or_reprint(
                 village_id,
                 kind,
@@ -223,10 +225,14 @@ class PostNoticeDialog(QDialog):
                 posted_from=start,
                 days=days,
                 objection_place=place,
+                progress=progress,
             )
 
         try:
-            view = run_busy(self, _("正在生成公示名单…"), work)
+            view = run_with_progress(self, _("张榜公示"), work, text=_("正在生成公示名单…"))
+        except Cancelled:
+            dialogs.show_info(self, _("张榜公示"), _("已取消：没有发布公示，数据库没有改动。"))
+            return
         except UserError as exc:
             summary = self.records.scope_summary(village_id, group_id, kind)
             detail = ""

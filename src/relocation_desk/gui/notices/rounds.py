@@ -5,7 +5,6 @@ sheet, and attach photos of the posted sheet as proof of posting."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -24,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import _
+from ...services.clock import project_today
 from ...services.errors import UserError
 from .. import dialogs
+from ..columns import grow_to_contents
 from . import common as notice_common
 from .common import PAPERS, kind_labels, list_table, preview_round, village_combo
 
@@ -118,7 +119,7 @@ class RoundsDialog(QDialog):
         keep = select or (current.id if current is not None else None)
         self.rounds = self.records.rounds(village_id) if village_id is not None else []
         labels = kind_labels()
-        today = date.today()
+        today = project_today(self.db)
         self.table.setRowCount(len(self.rounds))
         for row, r in enumerate(self.rounds):
             cells = (
@@ -144,6 +145,7 @@ class RoundsDialog(QDialog):
             if r.photos == 0:
                 self.table.item(row, 8).setBackground(QColor("#fff4d6"))
                 self.table.item(row, 8).setToolTip(_("还没有张贴照片"))
+        grow_to_contents(self.table)
         self.empty.setText(
             _("这个村还没有发布过公示（菜单 公示 → 张榜公示）。") if not self.rounds else ""
         )
@@ -202,7 +204,7 @@ class RoundsDialog(QDialog):
         r = self.selected()
         if r is None:
             return
-        answer = notice_common.ask_notice_photo(self, r.posted_from)
+        answer = notice_common.ask_notice_photo(self, r.posted_from, project_today(self.db))
         if answer is None:
             return
         if answer.taken_on < r.posted_from:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import _
 from ..background import run_busy
+from ..columns import fit_columns
 
 if TYPE_CHECKING:
     from ...services.notices.service import VerifyDifference, VerifyResult
@@ -85,8 +86,7 @@ class VerifyNoticeDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((100, 90, 110, 160)):
-            self.table.setColumnWidth(col, width)
+        fit_columns(self.table, (100, 90, 110, 160))
         self.table.hide()
         close = QPushButton(_("关闭"), self)
         close.setAutoDefault(False)

@@ -36,12 +36,14 @@ from PySide6.QtWidgets import (
 from ...domain import money
 from ...domain.status import STATUS_LABELS, HouseholdStatus
 from ...i18n import _
+from ...services.clock import project_today
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...services.payments.holdouts import HoldoutRow, HoldoutService
 from ...storage.db import Database
 from .. import dialogs
 from ..access import Action, gate
+from ..columns import fit_columns
 
 __all__ = ["DecisionsDialog"]
 
@@ -96,8 +98,7 @@ def _table(parent: QWidget, headers: list[str], widths: tuple[int, ...], right: 
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     table.horizontalHeader().setStretchLastSection(True)
-    for col, width in enumerate(widths):
-        table.setColumnWidth(col, width)
+    fit_columns(table, widths)  # the widths, or more where a header needs it
     return table
 
 
@@ -122,7 +123,7 @@ class DecisionsDialog(QDialog):
         self.setObjectName("decisionsDialog")
         self.setWindowTitle(_("补偿决定"))
         self.service = HoldoutService(db, operator)
-        self.today = today or date.today()
+        self.today = today or project_today(db)
         self.holdouts: list[HoldoutRow] = []
         self.deadline_label = QLabel(self)
         self.holdout_table = _table(

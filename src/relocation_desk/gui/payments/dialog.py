@@ -39,6 +39,7 @@ from ...domain import money
 from ...domain.status import STATUS_LABELS, HouseholdStatus
 from ...i18n import _
 from ...services.access import team_of_household
+from ...services.clock import project_today
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
 from ...services.payments.service import (
@@ -97,7 +98,7 @@ class PaymentsDialog(QDialog):
         self.household_id = household_id
         self.operator = operator
         self.team_id = team_of_household(db, household_id)  # for greying out what is refused
-        self.today = today or date.today()
+        self.today = today or project_today(db)
         self.case: PaymentCase | None = None
         self._build()
         gate(self.pay_button, operator, Action.RECORD_PAYMENT, self.team_id)
@@ -162,6 +163,10 @@ class PaymentsDialog(QDialog):
         self.pay_button = self._button(_("登记…"), self.record_payment)
         self.pay_button.setObjectName("payButton")
         form = QFormLayout(form_box)
+        # Room between a label and its field, so neither language's labels touch them.
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(_("金额"), self.amount)
         form.addRow("", self.amount_preview)
         form.addRow(_("类别"), self.kind)
@@ -196,6 +201,8 @@ class PaymentsDialog(QDialog):
             self.milestone_button[k] = button
 
         grid.setColumnStretch(1, 1)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(8)
         close = self._button(_("关闭"), self.accept)
         top = QVBoxLayout(self)
         top.addWidget(self.heading)
@@ -214,7 +221,7 @@ class PaymentsDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close)
         top.addLayout(bottom)
-        self.resize(900, 640)
+        self.resize(980, 640)
 
     def _button(self, text: str, slot: object) -> QPushButton:
         button = QPushButton(text, self)

@@ -21,11 +21,12 @@ from ...services.access import may
 from ...services.errors import UserError
 from .. import dialogs
 from ..access import Action, best_case_team, gate
-from ..background import run_busy
 from ..editor.actions import add_editor_button, open_for_editor
+from ..progress_dialog import Cancelled, run_with_progress
 
 if TYPE_CHECKING:
     from ...services.payments.register import PaymentRegister
+    from ...services.progress_report import Progress
     from ..hosts import FeatureEditor, FeatureWindow
     from .decisions import DecisionsDialog
     from .dialog import PaymentsDialog
@@ -97,13 +98,17 @@ class PaymentsFeature:
         whole = may(operator, Action.EXPORT_PAYMENT_REGISTER)
         team = None if whole or operator is None else operator.team_id
 
-        def work() -> PaymentRegister:
+        def work(progress: Progress) -> PaymentRegister:
             return export_payment_register(
-                db, path, write_payment_register, team=team, operator=operator
-            )
+                db, path, write_payment_register, team=team, operator=operator,
+                progress=progress,
+            )  # fmt: skip
 
         try:
-            reg = run_busy(w, _("正在导出支付台账…"), work)
+            reg = run_with_progress(w, _("导出支付台账"), work, text=_("正在导出支付台账…"))
+        except Cancelled:
+            dialogs.show_info(w, _("导出支付台账"), _("已取消导出，没有写出文件。"))
+            return
         except UserError as exc:
             dialogs.show_error(w, _("无法导出"), exc.message)
             return

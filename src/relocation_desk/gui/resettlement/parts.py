@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from ...i18n import _
+from ...services.clock import project_zone, shown
 from ...services.resettlement import ordering
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -20,9 +22,10 @@ ORDER_STATUS = {"waiting": "待选", "absent": "未到场", "done": "已选完"}
 class OrderModel(QAbstractTableModel):
     HEADERS = ("顺序号", "户编号", "户主", "依据", "依据时间", "状态")
 
-    def __init__(self) -> None:
+    def __init__(self, zone: tzinfo | None = None) -> None:
         super().__init__()
         self.rows: list[ordering.OrderEntry] = []
+        self.zone = project_zone(zone)  # the project's, for the times shown
 
     def set_rows(self, rows: list[ordering.OrderEntry]) -> None:
         self.beginResetModel()
@@ -54,7 +57,7 @@ class OrderModel(QAbstractTableModel):
         if col == 3:
             return _(ordering.BASIS_LABELS.get(e.basis, e.basis))
         if col == 4:
-            return e.basis_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if e.basis_at else ""
+            return shown(e.basis_at, self.zone, "%Y-%m-%d %H:%M:%S") if e.basis_at else ""
         return _(ORDER_STATUS.get(e.status, e.status))
 
 

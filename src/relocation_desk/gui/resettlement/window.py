@@ -14,7 +14,6 @@ are shown by ``show_pdf``, so tests can replace them.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +37,17 @@ from ...domain.money import format_fen, to_chinese_upper
 from ...domain.resettlement import tier_label
 from ...domain.units import format_area
 from ...i18n import _
+from ...services.clock import project_today, project_zone
 from ...services.errors import UserError
 from ...services.households.service import OperatorRef
+from ...services.progress_report import Progress
 from ...services.resettlement import choosing, inventory, ordering, papers
 from ...storage.db import Database
 from .. import dialogs
 from ..background import run_busy
+from ..columns import fit_columns
+from ..progress_dialog import Cancelled, run_with_progress
+from ..screen import fit_to_screen
 from .grid import FlatGridView
 from .parts import OrderModel, draw_text, scrolled, temp_pdf, upcoming_names
 from .screen import ScreenState, SessionScreen
@@ -82,7 +86,7 @@ class ResettlementWindow(QMainWindow):
         self.db, self.operator = db, operator
         self.setWindowTitle(_("产权调换选房"))
         self.setObjectName("resettlementWindow")
-        self.resize(1200, 780)
+        fit_to_screen(self, 1200, 696)
         self.screen_view: SessionScreen | None = None
         self.current: uuid.UUID | None = None
         self.tabs = QTabWidget()
@@ -140,11 +144,14 @@ class ResettlementWindow(QMainWindow):
         self.draw_label = QLabel()
         self.draw_label.setWordWrap(True)
         self.draw_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.order_model = OrderModel()
+        self.order_model = OrderModel(project_zone(self.db))
         self.order_view = QTableView()
         self.order_view.setModel(self.order_model)
         self.order_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.order_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        # Headers and the 依据时间 column whole in either language.
+        moment = OrderModel.HEADERS.index("依据时间")
+        fit_columns(self.order_view, (), {moment: ["2026-12-31 23:59:00"]})
         layout = QVBoxLayout(page)
         layout.addLayout(bar)
         layout.addWidget(self.draw_label)
@@ -279,9 +286,18 @@ class ResettlementWindow(QMainWindow):
         if path is None:
             return
         svc = inventory.InventoryService(self.db, self.operator)
-        report = self._act(
-            lambda: run_busy(self, _("正在导入房源…"), lambda: svc.import_xlsx(path))
-        )
+        try:
+            report = self._act(
+                lambda: run_with_progress(
+                    self,
+                    _("导入房源"),
+                    lambda progress: svc.import_xlsx(path, progress=progress),
+                    text=_("正在导入房源…"),
+                )
+            )
+        except Cancelled:
+            dialogs.show_info(self, _("导入房源"), _("已取消导入，一套房源都没有导入。"))
+            return
         if report is None:
             return
         if report.errors:
@@ -339,7 +355,7 @@ class ResettlementWindow(QMainWindow):
         from ...services.payments.handover import hand_over
 
         settlement = self._act(
-            lambda: hand_over(self.db, self.operator, flat_id, area, date.today())
+            lambda: hand_over(self.db, self.operator, flat_id, area, project_today(self.db))
         )
         if settlement is None:
             return
@@ -356,18 +372,25 @@ class ResettlementWindow(QMainWindow):
         self.refresh()
 
     def export_report(self) -> None:
-        from ...reports.resettlement_xlsx import write_resettlement_report
+        from ...reports.resettlement_xlsx import STEPS, write_resettlement_report
         from ...services.resettlement.summary import resettlement_summary
 
         path = dialogs.ask_save_xlsx(self, _("导出选房报表"), _("选房情况.xlsx"))
         if path is None:
             return
 
-        def work() -> None:
-            write_resettlement_report(path, resettlement_summary(self.db))
+        db = self.db
+
+        def work(progress: Progress) -> None:
+            progress(0, STEPS, _("正在统计选房情况…"))
+            summary = resettlement_summary(db)
+            write_resettlement_report(path, summary, progress=progress)
 
         try:
-            run_busy(self, _("正在导出…"), work)
+            run_with_progress(self, _("导出选房报表"), work, text=_("正在导出…"))
+        except Cancelled:
+            dialogs.show_info(self, _("导出选房报表"), _("已取消导出，没有写出文件。"))
+            return
         except OSError as exc:
             dialogs.show_error(self, _("导出选房报表"),
                                _("无法写入 {path}：{reason}；请换一个位置或关闭占用该文件的程序",

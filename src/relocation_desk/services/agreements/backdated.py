@@ -20,6 +20,7 @@ from ...domain.scheme import version_in_force
 from ...i18n import _
 from ...storage.db import Database
 from ..calculation.inputs import SchemeBook
+from ..clock import project_today
 from ..households.service import OperatorRef, project_id_of
 from .facts import current_calc
 from .service import AgreementError, AgreementService, AgreementView
@@ -42,7 +43,7 @@ def sign_backdated(
     """Record that the household signed its agreement on ``signed_on`` (before today), for
     ``reason``; raises :class:`AgreementError` / ``NotReady`` saying what is missing."""
     reason = " ".join(reason.split())
-    day = today or date.today()
+    day = today or project_today(db)
     if not reason:
         raise AgreementError(
             _("补登以前签订的协议，请写明原因（如：本系统启用前已签约，按纸质协议补登）")

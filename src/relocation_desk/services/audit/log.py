@@ -10,7 +10,7 @@ log through the program.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -19,10 +19,10 @@ from ...domain.permissions import Action
 from ...storage import models as m
 from ...storage.db import Database
 from ..access import Actor, require
+from ..clock import project_zone
 
 PAGE_SIZE = 200
 # Project calendar days (China): a date filter means these local days.
-_LOCAL = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ def read_page(
         a.before, a.after, a.seal,
     ).outerjoin(h, h.id == a.household_id)  # fmt: skip
     with db.session() as s:
+        zone = project_zone(s)
         if flt.household_code:
             hid = s.scalar(select(h.id).where(h.code == flt.household_code.strip()))
             if hid is None:
@@ -88,9 +89,9 @@ def read_page(
         if flt.action:
             stmt = stmt.where(a.action == flt.action)
         if flt.date_from is not None:
-            stmt = stmt.where(a.at >= _local_midnight(flt.date_from))
+            stmt = stmt.where(a.at >= _local_midnight(flt.date_from, zone))
         if flt.date_to is not None:
-            stmt = stmt.where(a.at < _local_midnight(flt.date_to + timedelta(days=1)))
+            stmt = stmt.where(a.at < _local_midnight(flt.date_to + timedelta(days=1), zone))
         if flt.personal_exports:
             stmt = stmt.where(personal_export_clause())
         if below_seq is not None:
@@ -99,8 +100,8 @@ def read_page(
         return [AuditEntry(*row) for row in s.execute(stmt)]
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), _LOCAL).astimezone(UTC)
+def _local_midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
 
 
 def filter_choices(db: Database, operator: Actor | None) -> tuple[list[tuple[str, str]], list[str]]:

@@ -121,6 +121,10 @@ class AuthService:
         self._db = db
         self._clock = clock
 
+    @property
+    def db(self) -> Database:
+        return self._db
+
     # -- signing in ---------------------------------------------------------------------------
 
     def sign_in(self, login: str, password: str) -> SignedIn:

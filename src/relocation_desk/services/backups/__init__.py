@@ -3,7 +3,10 @@ every ``backup_every_minutes`` (a project setting) if the database changed since
 
 The copying, checking and restoring themselves live in ``storage.backup`` and
 ``storage.restore``; this package decides when, and adds the audit-chain check of a backup
-(``verify``). Uses storage, ``services.settings`` and ``services.integrity``.
+(``verify``); automatic backups go to the ``backup_folder`` setting's folder when one is
+set. Uses storage, ``services.settings``, ``services.project_settings`` (the setting's name)
+and ``services.integrity``. ``server`` moves a project file onto HQ's PostgreSQL server
+(``storage.server_copy``), for administrators only, audited there.
 """
 
 from .schedule import (
@@ -12,6 +15,7 @@ from .schedule import (
     BACKUP_EVERY_SETTING,
     AutoBackups,
     backup_every_minutes,
+    backup_folder,
 )
 from .verify import verify_audit_chain
 
@@ -21,5 +25,6 @@ __all__ = [
     "BACKUP_EVERY_SETTING",
     "AutoBackups",
     "backup_every_minutes",
+    "backup_folder",
     "verify_audit_chain",
 ]

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ...i18n import _
 from ...storage import models as m
 from ...storage.backup import AUTO_BACKUPS_KEPT, make_backup
 from ...storage.db import Database
+from ...storage.errors import StorageError
+from ..project_settings.fields import BACKUP_FOLDER_SETTING
 from ..settings import setting_value
 
 BACKUP_EVERY_SETTING = "backup_every_minutes"
@@ -35,6 +38,15 @@ def backup_every_minutes(db: Database) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= _MAX_MINUTES:
         return raw
     return BACKUP_EVERY_DEFAULT
+
+
+def backup_folder(db: Database) -> Path | None:
+    """The folder for automatic backups (setting ``backup_folder``), or None for
+    ``backups/`` beside the database."""
+    with db.session() as s:
+        project_id = s.scalar(select(m.Project.id).limit(1))
+        raw = setting_value(s, project_id, BACKUP_FOLDER_SETTING) if project_id else None
+    return Path(raw) if isinstance(raw, str) and raw.strip() else None
 
 
 def change_marker(path: Path) -> Marker:
@@ -78,7 +90,20 @@ class AutoBackups:
             before = change_marker(path)
             if before == self._marker:
                 return None
-            made = make_backup(self.db.engine, path, label=AUTO_LABEL, keep=AUTO_BACKUPS_KEPT)
+            folder = backup_folder(self.db)
+            if folder is not None and not folder.is_dir():
+                # Not made on the spot: a missing folder is usually a USB stick taken out,
+                # and a backup on the laptop's own disk instead would go unnoticed.
+                raise StorageError(
+                    _(
+                        "自动备份文件夹 {folder} 不存在（U 盘是否已拔出？）：请插上它，"
+                        "或在“设置 → 项目设置”中改为另一个文件夹",
+                        folder=folder,
+                    )
+                )
+            made = make_backup(
+                self.db.engine, path, label=AUTO_LABEL, keep=AUTO_BACKUPS_KEPT, folder=folder
+            )
             # A commit during the copy is not in it: keep the marker from before, so the
             # next round backs it up.
             self._marker = before

@@ -24,8 +24,9 @@ from ...domain.status import STRUCTURE_LABELS, StructureType
 from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
+from ..clock import project_today
 from ..households.service import project_id_of
-from ..settings import sign_deadline
+from ..settings import is_demo, sign_deadline
 from .inputs import SchemeBook
 
 __all__ = ["BANDS", "FairnessReport", "fairness_report"]
@@ -118,6 +119,7 @@ class FairnessReport:
     sign_deadline: date | None = None
     no_area: int = 0
     notes: list[str] = field(default_factory=list)
+    demo: bool = False  # the demo project's: written with the 演示数据 mark
 
 
 def fairness_report(db: Database, *, today: date | None = None) -> FairnessReport:
@@ -125,6 +127,7 @@ def fairness_report(db: Database, *, today: date | None = None) -> FairnessRepor
         project_id = project_id_of(s)
         project = s.get(m.Project, project_id)
         assert project is not None
+        demo = is_demo(s)
         H, C = m.Household, m.Calculation
         teams = {t.id: t.code for t in s.scalars(select(m.Team))}
         main_type: dict[uuid.UUID, tuple[int, str]] = {}
@@ -220,10 +223,10 @@ def fairness_report(db: Database, *, today: date | None = None) -> FairnessRepor
         if f.signed_on is not None
     ]
     return FairnessReport(
-        project=project.name, generated=today or date.today(), households=len(figures),
+        project=project.name, generated=today or project_today(db), households=len(figures),
         groups=groups, outliers=outliers, exceptions=exceptions, cadres=cadres,
         bonuses=bonuses, sign_deadline=deadline,
-        no_area=sum(1 for f in figures.values() if f.per_m2 is None),
+        no_area=sum(1 for f in figures.values() if f.per_m2 is None), demo=demo,
     )  # fmt: skip
 
 

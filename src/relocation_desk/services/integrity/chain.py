@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -28,6 +28,7 @@ from ...domain.audit_chain import (
 from ...i18n import _
 from ...storage import models as m
 from ..audit import read_head
+from ..clock import TIME_ZONE_SETTING, project_zone, project_zone_value
 from .report import Part
 
 _COLUMNS = (
@@ -44,6 +45,18 @@ class Households:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._codes: dict[str, str] | None = None
+        self._zone: tzinfo | None = None
+
+    @property
+    def zone(self) -> tzinfo:
+        """The project's time zone, for the times named in findings."""
+        if self._zone is None:
+            S: Any = m.Setting.__table__
+            raw = self._conn.execute(
+                select(S.c.value).where(S.c.key == TIME_ZONE_SETTING).limit(1)
+            ).scalar()
+            self._zone = project_zone_value(raw)
+        return self._zone
 
     def code(self, household_id: Any) -> str:
         if household_id is None:
@@ -56,16 +69,15 @@ class Households:
         return self._codes.get(uuid_text(household_id) or "", "")
 
 
-def local_time(value: Any) -> str:
-    """A stored UTC time as Beijing time for people (``YYYY-MM-DD HH:MM``)."""
-    from ..progress.facts import LOCAL_TZ
-
+def local_time(value: Any, zone: tzinfo | None = None) -> str:
+    """A stored UTC time in the project's time zone ``zone`` (None: the default zone) for
+    people (``YYYY-MM-DD HH:MM``)."""
     text = time_text(value)
     try:
         t = datetime.fromisoformat(text.replace(" ", "T") + "+00:00")
     except ValueError:
         return text
-    return t.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    return t.astimezone(project_zone(zone)).strftime("%Y-%m-%d %H:%M")
 
 
 def _rows(conn: Connection, where_tail: int | None) -> tuple[Iterable[Sequence[Any]], bool]:
@@ -87,7 +99,7 @@ def _describe(r: Sequence[Any], households: Households) -> str:
     return _(
         "第 {seq} 条审计记录（{at}，{who}，{entity}/{action}{household}）",
         seq=r[0],
-        at=local_time(r[2]),
+        at=local_time(r[2], households.zone),
         who=r[4] or _("未记录操作员"),
         entity=r[6],
         action=r[5],
@@ -127,7 +139,7 @@ def check_chain(conn: Connection, part: Part, *, quick: bool = False) -> None:
                 if seq - 1 == expected
                 else _("第 {first} 至 {last} 条审计记录", first=expected, last=seq - 1),
                 _("这些审计记录不见了（被删除）：它们在{after}之后、{at}之前",
-                  after=after, at=local_time(r[2])),
+                  after=after, at=local_time(r[2], households.zone)),
             )  # fmt: skip
         elif prev and r[13] != prev:
             part.add(
@@ -160,7 +172,7 @@ def check_chain(conn: Connection, part: Part, *, quick: bool = False) -> None:
         part.add(
             _("审计日志"),
             _("有 {n} 条审计记录不在链中（最早的在 {at}）：它们是在程序之外加入的",
-              n=loose[0], at=local_time(loose[1])),
+              n=loose[0], at=local_time(loose[1], households.zone)),
         )  # fmt: skip
 
 

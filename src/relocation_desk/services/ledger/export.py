@@ -21,11 +21,14 @@ from sqlalchemy.orm import Session
 
 from ...domain.scheme import CATEGORY_LABELS
 from ...domain.status import COMPENSATION_METHOD_LABELS, STATUS_LABELS, STRUCTURE_LABELS
+from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
 from ..access import Action, require
 from ..audit import append as append_audit
 from ..personal_exports import write_with_audit
+from ..progress_report import Progress, ensure
+from ..settings import DEMO_SETTING
 from .detect import FIELD_LABELS
 
 __all__ = ["LedgerRows", "export_ledger", "log_export", "open_ledger"]
@@ -97,6 +100,13 @@ class LedgerRows:
             select(m.Project.name).order_by(m.Project.created_at).limit(1)
         ).scalar()
         return str(name or "")
+
+    def demo(self) -> bool:
+        """Whether this is the demo project's ledger (printed with the 演示数据 mark)."""
+        found = self.conn.execute(
+            select(m.Setting.value).where(m.Setting.key == DEMO_SETTING).limit(1)
+        ).scalar()
+        return isinstance(found, dict)
 
     def _item_names(self) -> dict[str, str]:
         """Scheme item code → its name (the newest version's), for decoration grades."""
@@ -241,15 +251,22 @@ def export_ledger(
     path: Path,
     write: Callable[[Path, LedgerRows], dict[str, int]],
     operator: Any,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Write the full ledger with ``write(path, rows)`` (the xlsx writer) and log the export:
     only roles that may export it; the file and its audit row together, or neither
-    (``services.personal_exports``). Returns the row counts per sheet."""
+    (``services.personal_exports``). Returns the row counts per sheet. ``write`` may be
+    cancelled (its unfinished file is removed); once it is done, the audit row and the file
+    are saved together without a cancel."""
     require(operator, Action.EXPORT_LEDGER)
+    p = ensure(progress)
 
     def produce(part: Path) -> dict[str, int]:
         with open_ledger(db) as rows:
-            return write(part, rows)
+            counts = write(part, rows)
+        p.check()
+        p.cannot_cancel(_("台账文件已写完，正在登记导出记录，不能取消。"))
+        return counts
 
     def audit(s: Session, counts: dict[str, int]) -> None:
         append_audit(s, [_export_row(str(path), counts, operator)])

@@ -21,9 +21,12 @@ from typing import Any
 from ...domain.names import normalize_name
 from ...i18n import _
 from ..access import Action, require_once_staffed
+from ..clock import project_today
 from ..errors import UserError
 from ..gc_pause import gc_paused
 from ..input_files import regular_file_problem
+from ..progress_report import Progress, ensure
+from ..settings import is_demo
 from .analysis import LedgerAnalysis, SheetAnalysis
 from .detect import (
     FIELD_LABELS,
@@ -108,7 +111,7 @@ def _analyse(path: Path, today: date | None) -> LedgerAnalysis:
     from openpyxl import load_workbook
 
     check_file(path)
-    today = today or date.today()
+    today = today or project_today()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
@@ -238,7 +241,13 @@ def _plan(
     analysis: LedgerAnalysis,
     overrides: dict[str, dict[str, int | None]] | None,
     mark: bool,
+    progress: Progress | None = None,
+    steps: int = 0,
 ) -> Plan:
+    """Every row of every sheet read into households and outcomes. ``progress`` hears after
+    each sheet how many rows of ``steps`` are read (and may stop it there)."""
+    p = ensure(progress)
+    done = 0
     households: list[HouseholdPlan] = []
     outcomes: list[RowOutcome] = []
     keyed: list[tuple[str, RowOutcome, dict[str, Any], RowReader]] = []
@@ -249,7 +258,9 @@ def _plan(
             outcomes.extend(
                 RowOutcome(s.name, r, "skipped", why) for r in range(1, len(s.rows) + 1)
             )
+            done += len(s.rows)
             continue
+        p.check()
         reader = RowReader(
             s.name, s.header, (overrides or {}).get(s.name), s.village, s.group,
             analysis.today, mark,
@@ -259,6 +270,9 @@ def _plan(
         households.extend(result.households)
         outcomes.extend(result.outcomes)
         keyed.extend((k, o, v, reader) for k, o, v in result.keyed)
+        done += len(s.rows)
+        p(done, steps, _("已核对“{sheet}”：共 {n} 行", sheet=s.name, n=f"{len(s.rows):,}"))
+    p.check()
     _merge_keyed(households, keyed, analysis.today)
     return Plan(households, outcomes)
 
@@ -420,6 +434,7 @@ def apply(
     dry_run: bool = False,
     operator: Any = None,
     village_team: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import the analysed workbook into ``db_target`` (a :class:`Database`, or a path/URL:
     a new path creates a new project database). One transaction: all or nothing.
@@ -429,11 +444,13 @@ def apply(
     text kept as 待核实) — else reject those rows. ``dry_run``: report only, write nothing.
     ``village_team``: village name → team code for villages the project does not know
     (see :func:`unknown_villages`); households of an unanswered unknown village are rejected.
+    ``progress`` hears of each step; a cancel before the commit leaves nothing written (a new
+    database file is removed again).
     """
     check_village_team(db_target, village_team)
     with gc_paused():
         return _apply(analysis, db_target, mapping_overrides, mark_for_correction, dry_run,
-                      operator, village_team)  # fmt: skip
+                      operator, village_team, ensure(progress))  # fmt: skip
 
 
 def _find_existing(db_target: Any, plan: Plan) -> None:
@@ -463,19 +480,27 @@ def _apply(
     dry_run: bool,
     operator: Any,
     village_team: dict[str, str] | None,
+    p: Progress,
 ) -> ImportReport:
     from .write import existing_keys, open_target, write_plan
 
-    plan = _plan(analysis, mapping_overrides, mark_for_correction)
+    rows = sum(len(s.rows) for s in analysis.sheets)
+    steps = rows + 1  # each row read, then the check against the households already known
+    p(0, steps, _("正在核对各行…"))
+    plan = _plan(analysis, mapping_overrides, mark_for_correction, p, steps)
+    p.check()
     members_layout = _members_layout(analysis)
     unknown = unknown_villages(analysis, db_target, village_team)
     if dry_run:
+        p(rows, steps, _("正在查找已登记的户…"))
         known_ids, known_codes = existing_keys(db_target)
         _find_existing(db_target, plan)
         resolve(plan, mark=mark_for_correction, known_ids=known_ids, known_codes=known_codes,
                 members_layout=members_layout)  # fmt: skip
         reject_unknown_villages(plan, unknown)
         lock_signed(plan.households, plan.outcomes)
+        p.check()
+        p(steps, steps, _("检查完成"))
         return report_from(plan, dry_run=True, sheets=analysis.sheets)
     db, created, close = open_target(db_target)
     try:
@@ -483,15 +508,21 @@ def _apply(
             require_once_staffed(db, operator, Action.IMPORT_LEDGER)
         known_ids, known_codes = existing_keys(db)
         if not created:
+            p(0, 1, _("正在查找已登记的户…"))
             find_existing(db, plan.households)
+        p.check()
         resolve(plan, mark=mark_for_correction, known_ids=known_ids, known_codes=known_codes,
                 members_layout=members_layout)  # fmt: skip
         reject_unknown_villages(plan, unknown)
         lock_signed(plan.households, plan.outcomes)
         report = report_from(plan, dry_run=False, sheets=analysis.sheets)
+        p.check()
         write_plan(db, analysis, [h for h in plan.households if not h.rejected], operator,
-                   village_team)  # fmt: skip
+                   village_team, progress=p)  # fmt: skip
         report.created_database = created
+        if not created:
+            with db.session() as s:
+                report.demo = is_demo(s)
         return report
     except BaseException:
         if created and close:

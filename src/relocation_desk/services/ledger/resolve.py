@@ -35,6 +35,7 @@ class ImportReport:
     # Per sheet: its kind and why, and each column's mapping in words (see describe_sheets).
     sheets: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    demo: bool = False  # imported into the demo project: its report carries the 演示数据 mark
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,7 +25,9 @@ from ...storage import models as m
 from ...storage.db import Database, open_database
 from ..audit import chain_rows
 from ..bulk_writer import BulkWriter
+from ..clock import project_today
 from ..households.values import register_columns
+from ..progress_report import Progress, ensure
 from .past import Household, Numbering, plan_past
 from .reimport import update_households
 
@@ -134,10 +136,14 @@ def write_plan(
     households: list[HouseholdPlan],
     operator: Any,
     village_team: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Write the households. Each goes to its village's team: the village's own team, else
     ``village_team`` (village name → team code, the user's answer); a village with neither
-    gets the team its households' codes name, or the first team (a new project has one)."""
+    gets the team its households' codes name, or the first team (a new project has one).
+    ``progress`` hears of the rows built and the tables written; a cancel before the commit
+    rolls everything back."""
+    steps = ensure(progress)
     updates = [h for h in households if h.existing is not None]  # see .reimport
     households = [h for h in households if h.existing is None]
     sqlite = db.is_sqlite
@@ -157,7 +163,7 @@ def write_plan(
             project_id = conv(project_key)
             name = (analysis.title or analysis.path.stem)[:200]
             project_rows.append({
-                "id": project_id, "code": f"LEDGER-{date.today():%Y%m%d}", "name": name,
+                "id": project_id, "code": f"LEDGER-{project_today(s):%Y%m%d}", "name": name,
                 "county": "", "description": _("由台账 {file} 导入", file=analysis.path.name),
                 **stamps,
             })  # fmt: skip
@@ -217,7 +223,11 @@ def write_plan(
         numbering = Numbering.load(s, project_key)
         at = datetime.now(UTC)
         team_codes = {i: c for c, i in teams.items()}
-        for h in households:
+        building = _("正在整理要导入的户…")
+        for done, h in enumerate(households):
+            if done % 500 == 0:
+                steps.check()
+                steps(done, len(households), building)
             vname = (h.village or _("未注明村"))[:100]
             tid = village_tid.get(vname) or answered.get(vname)
             if tid is None:
@@ -339,12 +349,16 @@ def write_plan(
             audit_rows.append({k: conv(v) if k in keys else v for k, v in row.items()})
         chain_rows(s, audit_rows)  # their places in the audit chain, in this transaction
         writer = BulkWriter(s.connection()) if db.is_sqlite else None
-        for model, rows in (
+        tables = (
             (m.Project, project_rows), (m.Team, new_teams), (m.Village, new_villages), (m.VillageGroup, new_groups),
             (m.Household, hh_rows), (m.Person, person_rows), (m.Structure, structure_rows),
             (m.Attachment, attachment_rows), (m.DataFlag, flag_rows), (m.Agreement, agreement_rows),
             (m.Payment, payment_rows), (m.Milestone, milestone_rows), (m.AuditLog, audit_rows),
-        ):  # fmt: skip
+        )  # fmt: skip
+        writing = _("正在写入数据库（全部成功才会保存）…")
+        for step, (model, rows) in enumerate(tables):
+            steps.check()
+            steps(step, len(tables), writing)
             table: Any = model.__table__
             if writer is not None:
                 add = writer.adder(table)
@@ -354,3 +368,6 @@ def write_plan(
                 continue
             for start in range(0, len(rows), 5000):
                 s.execute(insert(table), rows[start : start + 5000])
+        steps(len(tables), len(tables), writing)
+        steps.check()  # the last moment at which nothing of the import is saved
+        steps.cannot_cancel(_("正在保存导入的数据，保存完成前不能取消。"))

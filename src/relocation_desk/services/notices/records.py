@@ -22,6 +22,7 @@ from ...i18n import _
 from ...storage import models as m
 from ...storage.db import Database
 from ..access import Action, household_team, require
+from ..clock import project_zone
 from ..households.files import check_source, files_folder, store_copy, stored_path
 from ..households.service import OperatorRef
 from ..stored_files import record_file
@@ -170,7 +171,7 @@ class NoticeRecords:
                 posted_to=r.posted_to,
                 objection_until=r.objection_until or r.posted_to,
                 verification_code=r.verification_code,
-                created_on=r.created_at.astimezone().date(),
+                created_on=r.created_at.astimezone(project_zone(s)).date(),
                 households=listed.get(r.id, 0),
                 print_count=r.print_count,
                 photos=photos.get(r.id, 0),

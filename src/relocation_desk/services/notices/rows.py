@@ -19,8 +19,10 @@ from ...domain import idnumber
 from ...domain.notice import NOTICE_METHOD_LABELS, AmountLine, public_row, structure_summary
 from ...domain.status import HouseholdStatus, NoticeKind
 from ...domain.units import format_area
+from ...i18n import _
 from ...storage import models as m
 from ...storage.models_resettlement import ResettlementChoice, ResettlementFlat
+from ..progress_report import Progress, ensure
 
 S = HouseholdStatus
 _SIGNED_STAGES = {S.SIGNED, S.PAID, S.VACATED, S.DEMOLISHED}
@@ -56,9 +58,12 @@ def current_rows(
     village_id: uuid.UUID | None = None,
     group_id: uuid.UUID | None = None,
     household_ids: Sequence[uuid.UUID] | None = None,
+    progress: Progress | None = None,
 ) -> dict[uuid.UUID, CurrentRow]:
     """Households of the scope (a village, optionally a group; or the given ids) that belong
-    on a ``kind`` notice now, with their public rows."""
+    on a ``kind`` notice now, with their public rows. ``progress`` hears of each chunk of
+    households read and may stop the reading (``Cancelled``)."""
+    p = ensure(progress)
     q = select(m.Household)
     if household_ids is not None:
         q = q.where(m.Household.id.in_(household_ids))
@@ -74,7 +79,11 @@ def current_rows(
 
     marks: dict[uuid.UUID, str] = {}
     buildings: dict[uuid.UUID, list[tuple[str, int, int]]] = {}
-    for chunk in _chunks(ids):
+    n = len(ids)
+    reading = _("正在读取各户的人口和房屋…")
+    for done, chunk in enumerate(_chunks(ids)):
+        p.check()
+        p(done * _CHUNK, n, reading)
         for hid, cadre, relative in s.execute(
             select(m.Person.household_id, m.Person.is_cadre, m.Person.is_cadre_relative).where(
                 m.Person.household_id.in_(chunk),
@@ -101,12 +110,16 @@ def current_rows(
     signed_on: dict[uuid.UUID, str] = {}
     imported: dict[uuid.UUID, int | None] = {}  # signed: agreements imported from a ledger
     if kind is not NoticeKind.SURVEY:
-        calcs, signed_on, imported = _calculations(s, kind, ids)
+        calcs, signed_on, imported = _calculations(s, kind, ids, p)
     placed, order_nos = resettlement_texts(s, ids) if kind is not NoticeKind.SURVEY else ({}, {})
     vulnerable = _vulnerable_items(s, {c.scheme_version_id for c in calcs.values()})
 
     out: dict[uuid.UUID, CurrentRow] = {}
-    for h in households:
+    building = _("正在整理公示名单…")
+    for done, h in enumerate(households):
+        if done % _CHUNK == 0:
+            p.check()
+            p(done, n, building)
         calc = calcs.get(h.id)
         if kind is not NoticeKind.SURVEY and calc is None and h.id not in imported:
             continue  # compensation: no checked calculation; signed: no signed agreement
@@ -185,7 +198,7 @@ def resettlement_texts(
 
 
 def _calculations(
-    s: Session, kind: NoticeKind, ids: list[uuid.UUID]
+    s: Session, kind: NoticeKind, ids: list[uuid.UUID], p: Progress
 ) -> tuple[dict[uuid.UUID, m.Calculation], dict[uuid.UUID, str], dict[uuid.UUID, int | None]]:
     """Per household: the current checked calculation (compensation), or the signed main
     agreement's calculation and signing date (signed); for a signed agreement imported from a
@@ -193,7 +206,10 @@ def _calculations(
     calcs: dict[uuid.UUID, m.Calculation] = {}
     signed_on: dict[uuid.UUID, str] = {}
     imported: dict[uuid.UUID, int | None] = {}
-    for chunk in _chunks(ids):
+    reading = _("正在读取各户的核算…")
+    for done, chunk in enumerate(_chunks(ids)):
+        p.check()
+        p(done * _CHUNK, len(ids), reading)
         if kind is NoticeKind.SIGNED:
             for hid, recorded in s.execute(
                 select(m.Agreement.household_id, m.Agreement.recorded_total_fen).where(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,12 @@ from ...storage import models as m
 from ...storage.db import Database
 from ..access import Action, household_team, require, village_team
 from ..audit import audit_seal
+from ..clock import project_zone, utc_now
 from ..errors import UserError
 from ..households.files import check_source, files_folder, store_copy
 from ..households.service import OperatorRef, project_id_of
-from ..settings import setting_value
+from ..progress_report import Progress, ensure
+from ..settings import is_demo, setting_value
 from ..stored_files import record_file
 from .rows import CurrentRow, current_rows
 
@@ -61,6 +63,7 @@ KIND_TITLES = {
     NoticeKind.RESETTLEMENT: "选房结果公示",
 }
 DEFAULT_DAYS = 7
+WRITE_CHUNK = 500  # notice rows added (and a progress step) at a time
 # Days to answer an objection (setting ``objection_reply_days``), as county schemes commonly set.
 OBJECTION_REPLY_DAYS = 15
 
@@ -98,6 +101,7 @@ class RoundView:
     previous_round_no: int | None
     print_count: int
     reprint: bool = False  # post_or_reprint returned the last round unchanged
+    demo: bool = False  # the demo project's: printed with the 演示数据 mark
 
     @property
     def title_kind(self) -> str:
@@ -238,11 +242,12 @@ class NoticeService:
         days: int | None = None,
         objection_place: str,
         objection_until: date | None = None,
+        progress: Progress | None = None,
     ) -> RoundView:
         """Post a new round of the scope and kind (always; see :meth:`post_or_reprint`)."""
         return self._post(
             village_id, kind, group_id, posted_from, days, objection_place, objection_until,
-            reprint_if_same=False,
+            reprint_if_same=False, progress=progress,
         )  # fmt: skip
 
     def post_or_reprint(
@@ -255,12 +260,16 @@ class NoticeService:
         days: int | None = None,
         objection_place: str,
         objection_until: date | None = None,
+        progress: Progress | None = None,
     ) -> RoundView:
         """The last round of the scope and kind if no public figure changed since (``reprint``
-        is then True), else a new round."""
+        is then True), else a new round.
+
+        ``progress`` hears how far reading and writing the rows are; a cancel stops the work
+        and rolls the transaction back (nothing posted) until the commit begins."""
         return self._post(
             village_id, kind, group_id, posted_from, days, objection_place, objection_until,
-            reprint_if_same=True,
+            reprint_if_same=True, progress=progress,
         )  # fmt: skip
 
     def _post(
@@ -274,8 +283,10 @@ class NoticeService:
         objection_until: date | None,
         *,
         reprint_if_same: bool,
+        progress: Progress | None = None,
     ) -> RoundView:
         kind = NoticeKind(kind)
+        p = ensure(progress)
         op = self._operator
         place = objection_place.strip()
         if not place:
@@ -309,10 +320,12 @@ class NoticeService:
                 .order_by(m.NoticeRound.round_no.desc())
                 .limit(1)
             )
-            current = current_rows(s, kind, village_id=village_id, group_id=group_id)
+            current = current_rows(s, kind, village_id=village_id, group_id=group_id, progress=p)
+            p.check()
             prev_rows = self._rows_of(s, prev) if prev is not None else {}
             posted = {h: r for h, r in prev_rows.items() if r.change_mark != "removed"}
             if prev is not None and reprint_if_same and _same(posted, current):
+                p.check()
                 return self._view(s, prev, reprint=True)
             if not current and not posted:
                 raise NoticeError(
@@ -330,7 +343,7 @@ class NoticeService:
             posted_to = posted_from + timedelta(days=n_days - 1)
             if objection_until is not None and objection_until < posted_from:
                 raise NoticeError(_("异议截止日期不能早于公示开始日期"))
-            now = datetime.now(UTC)
+            now = utc_now()
             rnd = m.NoticeRound(
                 id=uuid.uuid4(),
                 project_id=project_id,
@@ -356,18 +369,22 @@ class NoticeService:
             rnd.verification_code = verification_code(digest)
             s.add(rnd)
             s.flush()
-            s.add_all(
-                m.NoticeRow(
-                    id=uuid.uuid4(),
-                    round_id=rnd.id,
-                    household_id=hid,
-                    seq=seq,
-                    change_mark=mark,
-                    data=data,
-                    field_digests=field_digests(mark, data),
+            writing = _("正在写入公示名单…")
+            for start in range(0, len(rows), WRITE_CHUNK):
+                p.check()
+                p(start, len(rows), writing)
+                s.add_all(
+                    m.NoticeRow(
+                        id=uuid.uuid4(),
+                        round_id=rnd.id,
+                        household_id=hid,
+                        seq=seq,
+                        change_mark=mark,
+                        data=data,
+                        field_digests=field_digests(mark, data),
+                    )
+                    for seq, hid, mark, data in rows[start : start + WRITE_CHUNK]
                 )
-                for seq, hid, mark, data in rows
-            )
             marks = {str(hid): mark for _seq, hid, mark, _d in rows if mark}
             self._audit(
                 s, now, "post", "notice_round", rnd.id, None,
@@ -381,7 +398,10 @@ class NoticeService:
             )  # fmt: skip
             if kind is NoticeKind.COMPENSATION:
                 self._mark_noticed(s, [hid for hid in current], now, rnd.round_no)
+            p(len(rows), len(rows), writing)
             s.flush()
+            p.check()  # the last moment at which nothing of the round is saved
+            p.cannot_cancel(_("正在保存这一轮公示，保存完成前不能取消。"))
             return self._view(s, rnd)
 
     def _mark_noticed(self, s: Session, ids: list[uuid.UUID], now: datetime, round_no: int) -> None:
@@ -459,7 +479,7 @@ class NoticeService:
                 .values(print_count=m.NoticeRound.print_count + copies)
             )
             self._audit(
-                s, datetime.now(UTC), "print", "notice_round", round_id, None,
+                s, utc_now(), "print", "notice_round", round_id, None,
                 before={"print_count": before}, after={"print_count": before + copies},
                 note=note or f"第{rnd.round_no}轮 {rnd.verification_code}",
             )  # fmt: skip
@@ -625,7 +645,7 @@ class NoticeService:
                         n=rnd.round_no,
                     )
                 )
-            now = datetime.now(UTC)
+            now = utc_now()
             reply_days = setting_value(s, rnd.project_id, "objection_reply_days")
             if not isinstance(reply_days, int) or isinstance(reply_days, bool) or reply_days < 1:
                 reply_days = OBJECTION_REPLY_DAYS
@@ -670,7 +690,7 @@ class NoticeService:
             self._require(Action.HANDLE_OBJECTION, household_team(s, obj.household_id))
             if obj.status != "open":
                 raise NoticeError(_("该异议已经处理过，不能再次处理"))
-            now = datetime.now(UTC)
+            now = utc_now()
             obj.status = "upheld" if upheld else "rejected"
             obj.outcome_reason = reason
             obj.decided_at = now
@@ -735,12 +755,13 @@ class NoticeService:
             issuing_team=team.name if team is not None else "",
             verification_code=rnd.verification_code,
             snapshot_hash=rnd.snapshot_hash,
-            created_on=rnd.created_at.astimezone().date(),
+            created_on=rnd.created_at.astimezone(project_zone(s)).date(),
             columns=columns,
             rows=rows,
             previous_round_no=prev_no,
             print_count=rnd.print_count,
             reprint=reprint,
+            demo=is_demo(s),
         )
 
     def _objection_view(self, s: Session, o: m.Objection) -> ObjectionView:

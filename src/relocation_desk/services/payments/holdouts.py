@@ -29,6 +29,7 @@ from ...storage.base import utcnow
 from ...storage.db import Database
 from ..access import Action, require
 from ..audit import seal_record
+from ..clock import project_today
 from ..households.service import OperatorRef, project_id_of
 from ..settings import setting_value, sign_deadline
 from .service import PaymentError
@@ -139,7 +140,7 @@ class HoldoutService:
         self, *, today: date | None = None, team_id: uuid.UUID | None = None
     ) -> list[HoldoutRow]:
         """Households past the signing deadline with no signed agreement and no decision."""
-        today = today or date.today()
+        today = today or project_today(self._db)
         H = m.Household
         with self._db.session() as s:
             project_id = project_id_of(s)
@@ -205,7 +206,7 @@ class HoldoutService:
         op = self._operator
         self._require(Action.RECORD_DECISION)
         assert op is not None
-        today = today or date.today()
+        today = today or project_today(self._db)
         number = number.strip()
         if len(number) > 60:
             raise PaymentError(_("决定文号不能超过 60 个字符"))

@@ -20,10 +20,15 @@ from ...storage import models as m
 from ...storage.base import utcnow
 from ...storage.db import Database
 from ..access import Action, require
+from ..clock import project_today
 from ..households.service import OperatorRef, project_id_of
 from ..personal_exports import write_with_audit
+from ..progress_report import Progress, ensure
+from ..settings import is_demo
 from .holdouts import DecisionRow, read_decisions
 from .service import Balance, PaymentError, kind_label, method_label, read_balances
+
+REGISTER_STEPS = 4  # payments, balances, decisions, the file
 
 __all__ = ["PaymentRegister", "RegisterPayment", "export_payment_register", "payment_register"]
 
@@ -51,14 +56,21 @@ class PaymentRegister:
     payments: list[RegisterPayment]
     balances: list[tuple[Balance, str, str]]  # balance, team name, status label
     decisions: list[DecisionRow]
+    demo: bool = False  # the demo project's: written with the 演示数据 mark
 
 
 def payment_register(
-    db: Database, team: str | uuid.UUID | None = None, operator: OperatorRef | None = None
+    db: Database,
+    team: str | uuid.UUID | None = None,
+    operator: OperatorRef | None = None,
+    progress: Progress | None = None,
 ) -> PaymentRegister:
     """``team``: a team's id, code or name (None: the whole project). Checks that the
     operator may export it; to write it to a file with its audit row, use
-    :func:`export_payment_register`."""
+    :func:`export_payment_register`. ``progress`` hears of the steps (of
+    ``REGISTER_STEPS``); it only reads, so a cancel may come at any step."""
+    steps = ensure(progress)
+    steps(0, REGISTER_STEPS, _("正在读取支付记录…"))
     with db.session() as s, s.begin():
         project_id = project_id_of(s)
         project = s.scalar(select(m.Project.name).where(m.Project.id == project_id)) or ""
@@ -113,6 +125,8 @@ def payment_register(
                     p.amount_fen, p.paid_on, p.payee, method_label(p.method), p.voucher_no, note,
                 )
             )  # fmt: skip
+        steps.check()
+        steps(1, REGISTER_STEPS, _("正在计算各户余额…"))
         balances = [
             (
                 b,
@@ -123,8 +137,13 @@ def payment_register(
             )
             for b in read_balances(s, project_id, team_id)
         ]
+        steps.check()
+        steps(2, REGISTER_STEPS, _("正在读取补偿决定…"))
         decisions = read_decisions(s, project_id, team_id)
-        return PaymentRegister(project, team_name, date.today(), payments, balances, decisions)
+        steps.check()
+        return PaymentRegister(
+            project, team_name, project_today(s), payments, balances, decisions, is_demo(s)
+        )
 
 
 def export_payment_register(
@@ -134,10 +153,21 @@ def export_payment_register(
     *,
     team: str | uuid.UUID | None = None,
     operator: OperatorRef | None = None,
+    progress: Progress | None = None,
 ) -> PaymentRegister:
     """Build the register, write it with ``write(register, path)`` (the xlsx writer) and log
-    the export: the file and its audit row together, or neither (``personal_exports``)."""
-    reg = payment_register(db, team, operator)
+    the export: the file and its audit row together, or neither (``personal_exports``).
+    A cancel is possible until the file is written; then the file and its audit row are
+    saved together."""
+    p = ensure(progress)
+    reg = payment_register(db, team, operator, progress=p)
+    p(3, REGISTER_STEPS, _("正在写入 Excel…"))
+
+    def produce(part: Path) -> None:
+        write(reg, part)
+        p.check()
+        p(REGISTER_STEPS, REGISTER_STEPS, _("正在登记导出记录…"))
+        p.cannot_cancel(_("文件已写完，正在登记导出记录，不能取消。"))
 
     def audit(s: Session, _result: None) -> None:
         s.add(
@@ -150,5 +180,5 @@ def export_payment_register(
             )
         )  # fmt: skip
 
-    write_with_audit(db, path, lambda part: write(reg, part), audit)
+    write_with_audit(db, path, produce, audit)
     return reg

@@ -34,9 +34,8 @@ _PAYEE_MAX, _VOUCHER_MAX = 100, 40
 
 def check_payment_input(
     amount_fen: int, paid_on: date, method: str, kind: str, payee: str, voucher_no: str,
-    today: date | None,
+    today: date,
 ) -> None:  # fmt: skip
-    today = today or date.today()
     if kind not in KINDS:
         raise PaymentError(_("款项类别只能是“支付”或“提存”"))
     if method not in METHODS:
@@ -119,14 +118,12 @@ def check_voucher(s: Session, project_id: uuid.UUID, voucher_no: str) -> None:
         )  # fmt: skip
 
 
-def milestone_input(
-    kind: str | MilestoneKind, happened_on: date, today: date | None
-) -> MilestoneKind:
+def milestone_input(kind: str | MilestoneKind, happened_on: date, today: date) -> MilestoneKind:
     try:
         kind = MilestoneKind(kind)
     except ValueError:
         raise PaymentError(_("未知的节点：{kind}", kind=kind)) from None
-    if happened_on > (today or date.today()):
+    if happened_on > today:
         raise PaymentError(
             _("{what}日期 {date} 晚于今天；请在实际发生后登记", what=milestone_label(kind.value), date=happened_on.isoformat())
         )  # fmt: skip

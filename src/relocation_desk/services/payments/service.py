@@ -51,6 +51,7 @@ from ...storage.base import utcnow
 from ...storage.db import Database
 from ..access import Action, may, require
 from ..audit import seal_record
+from ..clock import project_today
 from ..errors import PermissionDenied
 from ..households.service import OperatorRef
 from .balance import (
@@ -195,7 +196,9 @@ class PaymentService:
         (or the household's compensation decision); returns the new balance."""
         op = self._require_operator()
         payee, voucher_no = payee.strip(), voucher_no.strip()
-        check_payment_input(amount_fen, paid_on, method, kind, payee, voucher_no, today)
+        check_payment_input(
+            amount_fen, paid_on, method, kind, payee, voucher_no, today or project_today(self._db)
+        )
         with self._db.session(immediate=True) as s, s.begin():
             hh = self._household(s, household_id)
             self._require(Action.RECORD_PAYMENT, hh)
@@ -236,7 +239,15 @@ class PaymentService:
         try:
             self._require_operator()
             payee, voucher_no = payee.strip(), voucher_no.strip()
-            check_payment_input(amount_fen, paid_on, method, kind, payee, voucher_no, today)
+            check_payment_input(
+                amount_fen,
+                paid_on,
+                method,
+                kind,
+                payee,
+                voucher_no,
+                today or project_today(self._db),
+            )
             with self._db.session() as s:
                 hh = self._household(s, household_id)
                 self._require(Action.RECORD_PAYMENT, hh)
@@ -257,7 +268,7 @@ class PaymentService:
         """Cancel a mistaken entry with a negative one of the same amount (冲正); the entry
         itself stays. Allowed to HQ, administrators and the person who recorded the entry."""
         op = self._require_operator()
-        today = today or date.today()
+        today = today or project_today(self._db)
         on = on or today
         reason, voucher_no = reason.strip(), voucher_no.strip()
         if not reason:
@@ -325,7 +336,7 @@ class PaymentService:
         """腾房, 交钥匙, 拆除 — in that order, and only once the agreement (or the compensation
         decision) is paid in full (payments and deposits together)."""
         op = self._require_operator(Action.RECORD_MILESTONE)
-        kind = milestone_input(kind, happened_on, today)
+        kind = milestone_input(kind, happened_on, today or project_today(self._db))
         with self._db.session(immediate=True) as s, s.begin():
             hh = self._household(s, household_id)
             self._require(Action.RECORD_MILESTONE, hh)
@@ -365,7 +376,7 @@ class PaymentService:
         """Why :meth:`record_milestone` would refuse now (None: it would not). Writes nothing."""
         try:
             self._require_operator(Action.RECORD_MILESTONE)
-            kind = milestone_input(kind, happened_on, today)
+            kind = milestone_input(kind, happened_on, today or project_today(self._db))
             with self._db.session() as s:
                 hh = self._household(s, household_id)
                 self._require(Action.RECORD_MILESTONE, hh)

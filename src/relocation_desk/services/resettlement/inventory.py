@@ -30,6 +30,7 @@ from ...storage.db import Database
 from ...storage.models_resettlement import ResettlementFlat
 from ..errors import ResettlementError
 from ..households.service import OperatorRef, project_id_of
+from ..progress_report import Progress, ensure
 
 FLAT_STATUSES = ("available", "reserved", "chosen", "handed_over")
 STATUS_LABELS = {
@@ -53,6 +54,7 @@ COLUMNS = {
 }
 REQUIRED = ("estate", "building", "floor", "number", "layout", "area")
 MAX_ROWS = 50_000
+REPORT_EVERY = 500  # rows (or flats) between progress reports
 MAX_FILE_BYTES = 50_000_000
 
 
@@ -139,12 +141,18 @@ class InventoryService:
         self._db = db
         self._operator = operator
 
-    def add_flats(self, flats: list[FlatInput]) -> int:
-        """Add flats in one transaction; a duplicate 房号 refuses them all."""
+    def add_flats(self, flats: list[FlatInput], *, progress: Progress | None = None) -> int:
+        """Add flats in one transaction; a duplicate 房号 refuses them all. ``progress``
+        hears every ``REPORT_EVERY`` flats; a cancel before the commit writes none."""
+        p = ensure(progress)
         with self._db.session(immediate=True) as s, s.begin():
             pid = project_id_of(s)
             existing = _existing_keys(s, pid)
-            for flat in flats:
+            for k, flat in enumerate(flats):
+                if k % REPORT_EVERY == 0:
+                    p.check()
+                    p(k, len(flats), _("正在写入房源：{done} / {total} 套", done=f"{k:,}",
+                                       total=f"{len(flats):,}"))  # fmt: skip
                 key = (flat.estate, flat.building, flat.unit, flat.number)
                 if key in existing:
                     raise ResettlementError(
@@ -154,6 +162,9 @@ class InventoryService:
                 existing.add(key)
                 s.add(_new_flat(pid, flat))
             self._audit(s, "import", {"flats": len(flats)})
+            p.check()
+            p.cannot_cancel(_("正在保存导入的房源，保存完成前不能取消。"))
+            p(len(flats), len(flats), _("正在保存导入的房源…"))
         return len(flats)
 
     def update_flat(self, flat_id: uuid.UUID, flat: FlatInput) -> None:
@@ -188,9 +199,11 @@ class InventoryService:
             self._audit(s, "status", {"status": status}, before={"status": before},
                         entity_id=str(flat_id))  # fmt: skip
 
-    def import_xlsx(self, path: Path) -> ImportReport:
-        """Check every row; write all flats (one transaction) only if none is rejected."""
-        report = read_inventory(path)
+    def import_xlsx(self, path: Path, *, progress: Progress | None = None) -> ImportReport:
+        """Check every row; write all flats (one transaction) only if none is rejected.
+        ``progress`` hears of the rows read and the flats written; a cancel before the commit
+        writes nothing."""
+        report = read_inventory(path, progress=progress)
         if report.errors:
             return report
         with self._db.session() as s:
@@ -202,7 +215,7 @@ class InventoryService:
                                estate=flat.estate, label=flat.label))
                 )  # fmt: skip
         if not report.errors:
-            self.add_flats([f for _n, f in report.flats])
+            self.add_flats([f for _n, f in report.flats], progress=progress)
             report.imported = len(report.flats)
         return report
 
@@ -260,8 +273,12 @@ class ImportReport:
     imported: int = 0
 
 
-def read_inventory(path: Path) -> ImportReport:
+def read_inventory(path: Path, *, progress: Progress | None = None) -> ImportReport:
+    """Every row of the first sheet checked. ``progress`` hears every ``REPORT_EVERY`` rows
+    (of the sheet's stated size) and may stop the reading there."""
     from openpyxl import load_workbook
+
+    p = ensure(progress)
 
     _check_file(path)
     try:
@@ -274,7 +291,9 @@ def read_inventory(path: Path) -> ImportReport:
             )
         ) from exc
     try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
+        sheet = wb.worksheets[0]
+        total = max(int(sheet.max_row or 0), 1)
+        rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         report = ImportReport([], [])
         columns = _header(header)
@@ -285,6 +304,9 @@ def read_inventory(path: Path) -> ImportReport:
             return report
         seen: dict[tuple[str, str, str, str], int] = {}
         for row_no, values in enumerate(rows, start=2):
+            if row_no % REPORT_EVERY == 0:
+                p.check()
+                p(min(row_no, total), total, _("正在核对第 {row} 行", row=f"{row_no:,}"))
             if row_no > MAX_ROWS + 1:
                 report.errors.append(
                     (row_no, _("房源表超过 {n} 行；请分成几个文件导入", n=MAX_ROWS))

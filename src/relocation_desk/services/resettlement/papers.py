@@ -19,6 +19,7 @@ from ...storage.db import Database
 from ...storage.models_resettlement import ResettlementDraw, ResettlementOrder
 from ..errors import ResettlementError
 from ..households.service import project_id_of
+from ..settings import is_demo
 from .choosing import ChosenFlat, household_choice
 from .ordering import BASIS_LABELS, DrawView, draw_view
 
@@ -35,6 +36,7 @@ class OrderSlip:
     tie_rule: str
     list_hash: str | None  # for a draw
     seed: str | None
+    demo: bool = False  # the demo project's: printed with the 演示数据 mark
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class ConfirmationSheet:
     entitlement_dm2: int
     flats: tuple[ChosenFlat, ...]
     settlement: r.Settlement
+    demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class DrawSheet:
     project_name: str
     draw: DrawView
     names: dict[str, str]  # code → head name
+    demo: bool = False
 
 
 def _project_name(s: Session) -> str:
@@ -78,7 +82,7 @@ def order_slip(db: Database, household_id: uuid.UUID) -> OrderSlip:
         return OrderSlip(
             _project_name(s), hh.code, hh.head_name, _village(s, hh), order.order_no,
             _(BASIS_LABELS[order.basis]), order.basis_at, _(lottery.TIE_RULE),
-            draw.list_hash if draw else None, draw.seed if draw else None,
+            draw.list_hash if draw else None, draw.seed if draw else None, is_demo(s),
         )  # fmt: skip
 
 
@@ -91,7 +95,7 @@ def confirmation_sheet(db: Database, household_id: uuid.UUID) -> ConfirmationShe
         assert hh is not None
         return ConfirmationSheet(
             _project_name(s), hh.code, hh.head_name, _village(s, hh), view.order_no,
-            view.entitlement.entitlement_dm2, view.chosen, view.settlement,
+            view.entitlement.entitlement_dm2, view.chosen, view.settlement, is_demo(s),
         )  # fmt: skip
 
 
@@ -107,4 +111,4 @@ def draw_sheet(db: Database, draw_id: uuid.UUID) -> DrawSheet:
                 )
             ).all()
         )
-        return DrawSheet(_project_name(s), draw_view(row), names)
+        return DrawSheet(_project_name(s), draw_view(row), names, is_demo(s))

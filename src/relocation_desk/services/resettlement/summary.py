@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy import select
 
 from ...storage import models as m
 from ...storage.db import Database
 from ...storage.models_resettlement import ResettlementChoice, ResettlementFlat, ResettlementOrder
+from ..clock import project_zone
 from ..errors import ResettlementError
 from ..households.service import project_id_of
+from ..settings import is_demo
 from .household_rules import entitlement_of
 
 
@@ -53,16 +55,19 @@ class ResettlementSummary:
     chosen_per_team_day: tuple[ChosenPerTeamDay, ...]
     unused: tuple[UnusedEntitlement, ...]
     households_chosen: int
+    demo: bool = False  # the demo project's: printed with the 演示数据 mark
 
 
-def _local_day(at: datetime) -> date:
-    return at.astimezone().date()
+def _local_day(at: datetime, zone: tzinfo) -> date:
+    return at.astimezone(zone).date()
 
 
 def resettlement_summary(db: Database) -> ResettlementSummary:
     f, c, o, h = ResettlementFlat, ResettlementChoice, ResettlementOrder, m.Household
     with db.session() as s:
+        zone = project_zone(s)
         pid = project_id_of(s)
+        demo = is_demo(s)
         left: dict[tuple[str, str, str, int], Counter[str]] = defaultdict(Counter)
         for estate, building, layout, area, status in s.execute(
             select(f.estate, f.building, f.layout, f.built_area_dm2, f.status).where(
@@ -80,7 +85,7 @@ def resettlement_summary(db: Database) -> ResettlementSummary:
             .join(h, h.id == c.household_id)
             .where(c.project_id == pid, c.cancelled_at.is_(None))
         ):
-            key = (teams.get(team_id, ""), _local_day(at))
+            key = (teams.get(team_id, ""), _local_day(at, zone))
             flats, households = per_day.get(key, (0, set()))
             households.add(hid)
             per_day[key] = (flats + 1, households)
@@ -111,4 +116,5 @@ def resettlement_summary(db: Database) -> ResettlementSummary:
         ),
         tuple(unused),
         len(chosen_area),
+        demo,
     )  # fmt: skip
