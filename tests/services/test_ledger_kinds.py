@@ -371,3 +371,11 @@ def test_a_formula_saved_without_its_result_is_reported(tmp_path: Path) -> None:
     warned = {w["row"]: w["reason"] for w in report.warnings}
     assert "D列是公式" in warned[2] and 3 not in warned
     assert report.households == 2
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e308, 10**400])
+def test_numbers_that_are_no_day_are_a_problem_of_the_cell(value: float | int) -> None:
+    """A number cell read as a date (Excel's day serial) outside any real day, even one no
+    integer can hold, is the cell's problem to report, never a crash of the import."""
+    with pytest.raises(CellProblem):
+        read_date(value)

@@ -9,6 +9,7 @@ text (``repr``), so ``120.5`` stays 120.50, never 120.4999….
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime
@@ -174,7 +175,8 @@ def read_date(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and (isinstance(value, int) or math.isfinite(value)):  # no serial in inf or nan
         serial = int(value)
         if 20_000 <= serial <= 80_000 and serial == value:
             return date.fromordinal(date(1899, 12, 30).toordinal() + serial)
