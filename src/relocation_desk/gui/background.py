@@ -5,6 +5,11 @@ shows a busy dialog if the call takes longer than a moment, and returns ``fn``'s
 raises its exception) in the caller's thread, so dialog code stays a straight line. ``fn`` must
 not touch widgets; it opens its own database sessions (a Database's engine is thread-safe).
 For long work with a progress bar and 取消 see ``gui.progress_dialog.run_with_progress``.
+
+While the worker runs, Python's cyclic garbage collector is paused (``services.gc_pause``): a
+collection triggered by the worker's allocations would run on the worker thread and could free
+Qt objects' wrappers there, which crashes Qt (seen: a segmentation fault while a join package
+was read on a worker). Both threads' cycles are collected once the pause ends, on this thread.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEventLoop, Qt, QThread
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ..services.gc_pause import gc_paused
 
 T = TypeVar("T")
 
@@ -48,10 +55,11 @@ def run_busy(parent: QWidget | None, text: str, fn: Callable[[], T]) -> T:
     if parent is not None:
         parent.setEnabled(False)
     try:
-        worker.start()
-        if not worker.isFinished():
-            loop.exec()
-        worker.wait()
+        with gc_paused():
+            worker.start()
+            if not worker.isFinished():
+                loop.exec()
+            worker.wait()
     finally:
         busy.close()
         busy.deleteLater()

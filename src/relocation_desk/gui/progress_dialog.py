@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import _
+from ..services.gc_pause import gc_paused
 from ..services.progress_report import Cancelled, Progress
 
 __all__ = ["Cancelled", "ProgressDialog", "run_with_progress"]
@@ -165,11 +166,12 @@ def run_with_progress(
     if parent is not None:
         parent.setEnabled(False)
     try:
-        worker.start()
-        shown_by.start(SHOW_AFTER_MS)
-        if not worker.isFinished():
-            loop.exec()
-        worker.wait()
+        with gc_paused():  # no collection on the worker thread (see gui.background)
+            worker.start()
+            shown_by.start(SHOW_AFTER_MS)
+            if not worker.isFinished():
+                loop.exec()
+            worker.wait()
     finally:
         shown_by.stop()
         for signal in (signals.progress, signals.cancellable):
